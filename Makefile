@@ -1,0 +1,28 @@
+# Two commands do everything on a fresh machine:
+#   make demo   set up .venv and train PPO on CartPole (log + plot under data/)
+#   make test   set up .venv and run the test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-all bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,plot]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) examples/ppo_cartpole.py
+
+test: $(STAMP)
+	$(PY) -m pytest -q tests
+
+bench: $(STAMP)
+	$(PY) benchmarks/sampler_throughput.py
+	$(PY) benchmarks/ppo_cartpole_solve.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,51 @@
+"""PPO on CartPole-v1 with the serial sampler: the `make demo` job.
+
+Trains until the evaluation return reaches 475 (the usual "solved" mark is
+475 of a possible 500) or the step budget runs out, logs under data/, and
+writes a learning-curve PNG next to the log.
+
+    python examples/ppo_cartpole.py --n_steps 100000 --seed 1
+"""
+import argparse
+
+from rlpyt.agents.pg.categorical import CategoricalPgAgent
+from rlpyt.algos.pg.ppo import PPO
+from rlpyt.envs.gym import make as gym_make
+from rlpyt.plot import plot_runs
+from rlpyt.runners.minibatch_rl import MinibatchRlEval
+from rlpyt.samplers.serial.sampler import SerialSampler
+from rlpyt.utils.logging.context import logger_context
+
+
+def build_and_train(n_steps: int = 100_000, seed: int = 1, run_ID: int = 0) -> str:
+    """Train and return the run folder."""
+    sampler = SerialSampler(
+        EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"),
+        batch_T=32, batch_B=8, max_decorrelation_steps=0,
+        eval_n_envs=4, eval_max_steps=4 * 500, eval_max_trajectories=8,
+    )
+    algo = PPO(discount=0.98, learning_rate=1e-3, gae_lambda=0.8, minibatches=1, epochs=20,
+        ratio_clip=0.2, entropy_loss_coeff=0.0, value_loss_coeff=0.5, clip_grad_norm=0.5,
+        normalize_advantage=True)
+    agent = CategoricalPgAgent()
+    runner = MinibatchRlEval(algo=algo, agent=agent, sampler=sampler, n_steps=n_steps,
+        seed=seed, log_interval_steps=2560)
+    config = dict(env_id="CartPole-v1", algo="PPO", n_steps=n_steps, seed=seed)
+    with logger_context("ppo_cartpole", run_ID, "ppo_cartpole", config, snapshot_mode="last") as exp_dir:
+        runner.train()
+    return exp_dir
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n_steps", type=int, default=100_000, help="environment steps to train")
+    parser.add_argument("--seed", type=int, default=1, help="random seed")
+    parser.add_argument("--run_ID", type=int, default=0, help="run number (folder run_<ID>)")
+    args = parser.parse_args()
+    exp_dir = build_and_train(n_steps=args.n_steps, seed=args.seed, run_ID=args.run_ID)
+    png = plot_runs([exp_dir])
+    print(f"Log: {exp_dir}/progress.csv\nPlot: {png}")
+
+
+if __name__ == "__main__":
+    main()

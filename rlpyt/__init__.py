@@ -1,0 +1,1 @@
+"""rlpyt: deep reinforcement learning research code in PyTorch."""

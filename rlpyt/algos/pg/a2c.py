@@ -1,0 +1,55 @@
+"""Advantage actor-critic (synchronous)."""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import torch
+
+from rlpyt.algos.pg.base import PolicyGradientAlgo
+from rlpyt.utils.tensor import valid_mean
+
+OptInfo = namedtuple("OptInfo", ["loss", "gradNorm", "entropy", "perplexity"])
+
+
+class A2C(PolicyGradientAlgo):
+    """One gradient step per batch on the policy-gradient, value and entropy losses."""
+
+    opt_info_fields = tuple(OptInfo._fields)
+
+    def __init__(self, discount: float = 0.99, learning_rate: float = 0.001,
+            value_loss_coeff: float = 0.5, entropy_loss_coeff: float = 0.01,
+            OptimCls=torch.optim.Adam, optim_kwargs: dict | None = None,
+            clip_grad_norm: float = 1.0, initial_optim_state_dict: dict | None = None,
+            gae_lambda: float = 1.0, normalize_advantage: bool = False) -> None:
+        self._check_hyperparameters(discount=discount, learning_rate=learning_rate,
+            value_loss_coeff=value_loss_coeff, entropy_loss_coeff=entropy_loss_coeff,
+            clip_grad_norm=clip_grad_norm, gae_lambda=gae_lambda)
+        self.discount = discount
+        self.learning_rate = learning_rate
+        self.value_loss_coeff = value_loss_coeff
+        self.entropy_loss_coeff = entropy_loss_coeff
+        self.OptimCls = OptimCls
+        self.optim_kwargs = dict(optim_kwargs or {})
+        self.clip_grad_norm = clip_grad_norm
+        self.initial_optim_state_dict = initial_optim_state_dict
+        self.gae_lambda = gae_lambda
+        self.normalize_advantage = normalize_advantage
+
+    def optimize_agent(self, itr: int, samples) -> OptInfo:
+        """One gradient step on the whole batch."""
+        loss, entropy, perplexity = self.loss(samples)
+        grad_norm = self.clip_and_step(loss)
+        return OptInfo(loss=[loss.item()], gradNorm=[float(grad_norm)],
+            entropy=[entropy.item()], perplexity=[perplexity.item()])
+
+    def loss(self, samples):
+        """``(loss, entropy, perplexity)`` of the batch."""
+        dist_info, value = self.agent(*self.agent_inputs(samples))
+        return_, advantage, valid = self.process_returns(samples)
+        dist = self.agent.distribution
+        log_likelihood = dist.log_likelihood(samples.agent.action, dist_info)
+        pi_loss = -valid_mean(log_likelihood * advantage, valid)
+        value_loss = self.value_loss_coeff * 0.5 * valid_mean((return_ - value) ** 2, valid)
+        entropy = dist.mean_entropy(dist_info, valid)
+        loss = pi_loss + value_loss - self.entropy_loss_coeff * entropy
+        return loss, entropy.detach(), dist.mean_perplexity(dist_info, valid).detach()

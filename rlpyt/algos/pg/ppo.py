@@ -1,0 +1,118 @@
+"""Proximal policy optimization with the clipped surrogate objective."""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import torch
+
+from rlpyt.algos.pg.base import PolicyGradientAlgo
+from rlpyt.utils.buffer import buffer_func
+from rlpyt.utils.collections import namedarraytuple
+from rlpyt.utils.tensor import valid_mean
+
+LossInputs = namedarraytuple("LossInputs",
+    ["agent_inputs", "action", "return_", "advantage", "valid", "old_dist_info"])
+OptInfo = namedtuple("OptInfo",
+    ["loss", "gradNorm", "entropy", "perplexity", "piLoss", "valueLoss", "clipFrac", "approxKl"])
+
+
+class PPO(PolicyGradientAlgo):
+    """Several epochs of minibatch updates per batch on the clipped surrogate.
+
+    With ``linear_lr_schedule`` both the learning rate and ``ratio_clip`` decay
+    linearly to zero over the run, as in rlpyt. Feed-forward agents draw
+    minibatches over all T*B steps; recurrent agents over the B sequences.
+    """
+
+    opt_info_fields = tuple(OptInfo._fields)
+
+    def __init__(self, discount: float = 0.99, learning_rate: float = 0.001,
+            value_loss_coeff: float = 1.0, entropy_loss_coeff: float = 0.01,
+            OptimCls=torch.optim.Adam, optim_kwargs: dict | None = None,
+            clip_grad_norm: float = 1.0, initial_optim_state_dict: dict | None = None,
+            gae_lambda: float = 1.0, minibatches: int = 4, epochs: int = 4,
+            ratio_clip: float = 0.1, linear_lr_schedule: bool = True,
+            normalize_advantage: bool = False) -> None:
+        self._check_hyperparameters(discount=discount, learning_rate=learning_rate,
+            value_loss_coeff=value_loss_coeff, entropy_loss_coeff=entropy_loss_coeff,
+            clip_grad_norm=clip_grad_norm, gae_lambda=gae_lambda, ratio_clip=ratio_clip)
+        for name, value in (("minibatches", minibatches), ("epochs", epochs)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"PPO: {name} must be a positive int, got {value!r}")
+        if ratio_clip <= 0:
+            raise ValueError(f"PPO: ratio_clip must be > 0, got {ratio_clip}")
+        self.discount = discount
+        self.learning_rate = learning_rate
+        self.value_loss_coeff = value_loss_coeff
+        self.entropy_loss_coeff = entropy_loss_coeff
+        self.OptimCls = OptimCls
+        self.optim_kwargs = dict(optim_kwargs or {})
+        self.clip_grad_norm = clip_grad_norm
+        self.initial_optim_state_dict = initial_optim_state_dict
+        self.gae_lambda = gae_lambda
+        self.minibatches = minibatches
+        self.epochs = epochs
+        self.ratio_clip = ratio_clip
+        self._ratio_clip = ratio_clip
+        self.linear_lr_schedule = linear_lr_schedule
+        self.normalize_advantage = normalize_advantage
+
+    def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
+            examples=None, world_size: int = 1, rank: int = 0) -> None:
+        """Build the optimizer; check the batch splits into the minibatches."""
+        super().initialize(agent, n_itr, batch_spec, mid_batch_reset, examples, world_size, rank)
+        n_split = batch_spec.B if agent.recurrent else batch_spec.size
+        if self.minibatches > n_split:
+            what = "batch_B (recurrent agents split over environments)" if agent.recurrent else "batch_T * batch_B"
+            raise ValueError(f"PPO: minibatches ({self.minibatches}) exceeds {what} ({n_split})")
+
+    def set_schedule(self, itr: int) -> None:
+        """Scale learning rate and ratio clip by the fraction of the run left."""
+        if not self.linear_lr_schedule:
+            return
+        frac = max(1.0 - itr / self.n_itr, 0.0)
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.learning_rate * frac
+        self.ratio_clip = self._ratio_clip * frac
+
+    def optimize_agent(self, itr: int, samples) -> OptInfo:
+        """``epochs`` passes of ``minibatches`` gradient steps over the batch."""
+        self.set_schedule(itr)
+        return_, advantage, valid = self.process_returns(samples)
+        loss_inputs = LossInputs(agent_inputs=self.agent_inputs(samples), action=samples.agent.action,
+            return_=return_, advantage=advantage, valid=valid,
+            old_dist_info=samples.agent.agent_info.dist_info)
+        recurrent = self.agent.recurrent
+        T, B = self.batch_spec
+        if not recurrent:
+            loss_inputs = buffer_func(loss_inputs, lambda x: x.reshape((T * B,) + x.shape[2:]))
+        n = B if recurrent else T * B
+        mb_size = n // self.minibatches
+        opt_info = OptInfo(*([] for _ in OptInfo._fields))
+        for _ in range(self.epochs):
+            perm = torch.randperm(n)
+            for start in range(0, mb_size * self.minibatches, mb_size):
+                idxs = perm[start:start + mb_size]
+                batch = loss_inputs[:, idxs] if recurrent else loss_inputs[idxs]
+                stats = self.loss(*batch)
+                grad_norm = self.clip_and_step(stats[0])
+                for field, value in zip(OptInfo._fields, (stats[0], grad_norm) + stats[1:]):
+                    getattr(opt_info, field).append(float(value))
+        return opt_info
+
+    def loss(self, agent_inputs, action, return_, advantage, valid, old_dist_info):
+        """``(loss, entropy, perplexity, pi_loss, value_loss, clip_frac, approx_kl)``."""
+        dist_info, value = self.agent(*agent_inputs)
+        dist = self.agent.distribution
+        ratio = dist.likelihood_ratio(action, old_dist_info=old_dist_info, new_dist_info=dist_info)
+        clipped = torch.clamp(ratio, 1.0 - self.ratio_clip, 1.0 + self.ratio_clip)
+        pi_loss = -valid_mean(torch.min(ratio * advantage, clipped * advantage), valid)
+        value_loss = self.value_loss_coeff * 0.5 * valid_mean((value - return_) ** 2, valid)
+        entropy = dist.mean_entropy(dist_info, valid)
+        loss = pi_loss + value_loss - self.entropy_loss_coeff * entropy
+        with torch.no_grad():
+            clip_frac = valid_mean(((ratio - 1).abs() > self.ratio_clip).float(), valid)
+            approx_kl = valid_mean((ratio - 1) - torch.log(ratio), valid)
+            perplexity = dist.mean_perplexity(dist_info, valid)
+        return (loss, entropy.detach(), perplexity, pi_loss.detach(), value_loss.detach(),
+            clip_frac, approx_kl)

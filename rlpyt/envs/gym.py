@@ -1,0 +1,187 @@
+"""Gymnasium environments as rlpyt environments.
+
+``GymEnvWrapper`` turns Gymnasium's ``(obs, reward, terminated, truncated,
+info)`` into rlpyt's ``EnvStep(observation, reward, done, env_info)`` with
+``done = terminated or truncated`` and ``env_info.timeout = truncated and not
+terminated``, so that algorithms can bootstrap through time limits. ``make``
+is ``gymnasium.make`` wrapped; users import it as ``gym_make``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium
+import numpy as np
+
+from rlpyt.envs.base import Env, EnvStep
+from rlpyt.spaces.gym_wrapper import GymSpaceWrapper, sanitize_field_names
+from rlpyt.utils.collections import picklable_namedtuple
+
+
+def _numeric_type(value: Any) -> type | None:
+    """The numpy scalar type an info value is stored as: ``np.bool_`` for
+    bools, ``np.int64`` for integers, ``np.float32`` for floats (0-d arrays
+    by their element); None for anything else (strings, arrays, dicts)."""
+    if isinstance(value, (bool, np.bool_)):
+        return np.bool_
+    if isinstance(value, (int, np.integer)):
+        return np.int64
+    if isinstance(value, (float, np.floating)):
+        return np.float32
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return _numeric_type(value[()])
+    return None
+
+
+class _InfoFields:
+    """Turns Gymnasium info dicts into env_info namedtuples of fixed fields.
+
+    The fields are ``timeout`` and then the keys of ``example`` that hold a
+    numeric scalar, sorted, as identifiers. Each field keeps the numpy type
+    of its example value; a key missing from a later info reads as 0 of that
+    type and a key not in the example is dropped.
+    """
+
+    def __init__(self, example: dict) -> None:
+        keys = sorted((key for key, value in example.items() if _numeric_type(value)), key=str)
+        names = sanitize_field_names(keys, reserved=("timeout",))
+        self._cls = picklable_namedtuple("EnvInfo", ("timeout",) + names)
+        self._specs = tuple((key, _numeric_type(example[key]), _numeric_type(example[key])(0))
+            for key in keys)
+        # Without info fields, env_info is one of two immutable tuples: reuse them.
+        self._constant = None if self._specs else (self._cls(False), self._cls(True))
+
+    def __call__(self, info: dict, timeout: bool) -> tuple:
+        if self._constant is not None:
+            return self._constant[timeout]
+        get = info.get
+        try:
+            return self._cls(timeout, *[cast(get(key, zero)) for key, cast, zero in self._specs])
+        except (TypeError, ValueError, OverflowError) as err:
+            raise ValueError(self._cast_failure(info)) from err
+
+    def _cast_failure(self, info: dict) -> str:
+        for key, cast, zero in self._specs:
+            try:
+                cast(info.get(key, zero))
+            except (TypeError, ValueError, OverflowError):
+                return (f"env_info key {key!r} = {info[key]!r} cannot be cast to "
+                    f"{cast.__name__}, the type fixed by its first value")
+        return "env_info could not be built from the info dict"
+
+    def __reduce__(self):
+        return (_InfoFields, ({key: zero for key, _, zero in self._specs},))
+
+
+class GymEnvWrapper(Env):
+    """A Gymnasium environment instance as an rlpyt ``Env``.
+
+    Spaces: ``action_space`` and ``observation_space`` are ``GymSpaceWrapper``
+    instances (rlpyt spaces that also translate values); float64 Box
+    observations become float32 unless ``force_float32=False``.
+
+    Step: the action is reverted to its Gymnasium form, and the step returns
+    ``EnvStep(observation, float(reward), done, env_info)`` with ``done =
+    terminated or truncated`` and ``env_info.timeout = truncated and not
+    terminated``.
+
+    env_info rule: env_info is a namedtuple ("EnvInfo") whose fields are fixed
+    once and never change, because samplers build buffers from one example.
+    They are ``timeout`` followed by the info keys holding a numeric scalar
+    (bool, int, float, numpy number or 0-d numeric array), sorted, made
+    identifiers ("a.b" -> "a_b"); strings, arrays and nested dicts are left
+    out. The keys are those of ``info_example`` when given, else those of the
+    info returned by the first ``step``. Each field keeps the type of its
+    first value (bools as ``np.bool_``, integers as ``np.int64``, floats as
+    ``np.float32``); afterwards a missing key reads as 0 of that type and a
+    new key is dropped. Give ``info_example`` for environments whose first
+    step does not show every key, so that all copies agree on the fields.
+
+    Seeding: ``seed(s)`` stores ``s`` for the next ``reset`` (which passes it
+    to Gymnasium's reset) and seeds the action space's sampling.
+    """
+
+    def __init__(self, env: gymnasium.Env, act_null_value: Any = 0, obs_null_value: Any = 0,
+            force_float32: bool = True, info_example: dict | None = None) -> None:
+        self.env = env
+        self._action_space = GymSpaceWrapper(env.action_space, null_value=act_null_value,
+            name="act", force_float32=force_float32)
+        self._observation_space = GymSpaceWrapper(env.observation_space,
+            null_value=obs_null_value, name="obs", force_float32=force_float32)
+        self._info_fields = None if info_example is None else _InfoFields(info_example)
+        spec = getattr(env, "spec", None)
+        self._horizon = None if spec is None else spec.max_episode_steps
+        self._reset_seed = None
+
+    def step(self, action: Any) -> EnvStep:
+        """Step the Gymnasium env; return ``EnvStep(observation, reward, done, env_info)``."""
+        obs, reward, terminated, truncated, info = self.env.step(self._action_space.revert(action))
+        fields = self._info_fields
+        if fields is None:
+            fields = self._info_fields = _InfoFields(info)
+        return EnvStep(self._observation_space.convert(obs), float(reward),
+            bool(terminated or truncated), fields(info, bool(truncated and not terminated)))
+
+    def reset(self, seed: int | None = None) -> Any:
+        """Reset the Gymnasium env with ``seed`` (or the one stored by
+        ``seed()``, used once); return the converted first observation."""
+        if seed is None:
+            seed, self._reset_seed = self._reset_seed, None
+        obs, _ = self.env.reset(seed=seed)
+        return self._observation_space.convert(obs)
+
+    def seed(self, seed: int) -> None:
+        """Make the next ``reset`` use ``seed``, and seed the action space."""
+        self._reset_seed = seed
+        self._action_space.seed(seed)
+
+    @property
+    def horizon(self) -> int | None:
+        """The env spec's ``max_episode_steps`` (None without a time limit)."""
+        return self._horizon
+
+    def render(self) -> Any:
+        """Gymnasium's ``render()``."""
+        return self.env.render()
+
+    def close(self) -> None:
+        """Close the Gymnasium env."""
+        self.env.close()
+
+
+_MAKE_OWN_KWARGS = ("max_episode_steps", "disable_env_checker")
+
+
+def _is_id_error(err: Exception) -> bool:
+    """True when ``gymnasium.make`` failed because the id names no environment."""
+    if isinstance(err, (gymnasium.error.UnregisteredEnv, gymnasium.error.DeprecatedEnv)):
+        return True
+    return type(err) is gymnasium.error.Error and str(err).startswith(
+        ("Malformed environment ID", "No registered env with id"))
+
+
+def make(id: str, *, info_example: dict | None = None, force_float32: bool = True,
+        **kwargs: Any) -> GymEnvWrapper:
+    """``gymnasium.make(id, **kwargs)`` wrapped in a ``GymEnvWrapper``.
+
+    Samplers construct environments as ``EnvCls(**env_kwargs)``, so
+    ``EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1")`` makes CartPole.
+    Gymnasium's passive environment checker is off (``disable_env_checker=True``)
+    unless asked for, as it costs time on every step. An unknown id raises
+    ValueError (with Gymnasium's close-match suggestion); keyword arguments
+    the environment rejects raise TypeError naming them.
+    """
+    if not isinstance(id, (str, gymnasium.envs.registration.EnvSpec)):
+        raise TypeError(f"gym_make: id must be a Gymnasium environment id string, got {id!r}")
+    kwargs.setdefault("disable_env_checker", True)
+    try:
+        env = gymnasium.make(id, **kwargs)
+    except gymnasium.error.Error as err:
+        if _is_id_error(err):
+            raise ValueError(f"gym_make: unknown Gymnasium environment id {id!r}: {err}") from err
+        raise
+    except TypeError as err:
+        env_kwargs = sorted(key for key in kwargs if key not in _MAKE_OWN_KWARGS)
+        raise TypeError(f"gym_make({id!r}): the environment rejected keyword arguments "
+            f"{env_kwargs}: {err}") from err
+    return GymEnvWrapper(env, force_float32=force_float32, info_example=info_example)

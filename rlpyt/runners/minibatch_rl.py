@@ -1,0 +1,238 @@
+"""Runners that alternate sampling a batch and optimizing on it, in one process."""
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections import deque
+
+import psutil
+import torch
+from tqdm import tqdm
+
+from rlpyt.runners.base import BaseRunner
+from rlpyt.utils.collections import AttrDict
+from rlpyt.utils.logging import logger
+from rlpyt.utils.seed import make_seed, set_seed
+
+_STAT_SUFFIXES = ("Average", "Std", "Median", "Min", "Max")
+
+
+def _check_positive(owner: str, name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{owner}: {name} must be a positive number, got {value!r}")
+
+
+def apply_affinity(affinity: dict, cpus_key: str, threads_key: str) -> None:
+    """Pin this process to ``affinity[cpus_key]`` and set torch's thread count
+    from ``affinity[threads_key]`` when given; where the OS does not allow
+    pinning, warn and go on."""
+    cpus = affinity.get(cpus_key)
+    if cpus and affinity.get("set_affinity", True):
+        try:
+            psutil.Process().cpu_affinity(list(cpus))
+        except (AttributeError, OSError, ValueError) as err:
+            warnings.warn(f"could not set CPU affinity {cpus_key}={cpus}: {err}", stacklevel=2)
+    threads = affinity.get(threads_key)
+    if threads:
+        torch.set_num_threads(int(threads))
+
+
+class MinibatchRlBase(BaseRunner):
+    """Sets up the run and logs diagnostics every ``log_interval_steps``.
+
+    ``n_steps`` environment steps are rounded up to whole log intervals. The
+    affinity dict may give ``master_cpus``, ``master_torch_threads``,
+    ``cuda_idx`` and ``set_affinity``.
+    """
+
+    def __init__(self, algo, agent, sampler, n_steps: int, seed: int | None = None,
+            affinity: dict | None = None, log_interval_steps: int = int(1e5),
+            log_traj_window: int = 100) -> None:
+        owner = type(self).__name__
+        _check_positive(owner, "n_steps", n_steps)
+        _check_positive(owner, "log_interval_steps", log_interval_steps)
+        _check_positive(owner, "log_traj_window", log_traj_window)
+        if affinity is not None and not isinstance(affinity, dict):
+            raise TypeError(f"{owner}: affinity must be a dict (see affinity_from_code), "
+                f"got {type(affinity).__name__}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+            raise TypeError(f"{owner}: seed must be an int or None, got {seed!r}")
+        self.algo = algo
+        self.agent = agent
+        self.sampler = sampler
+        self.n_steps = int(n_steps)
+        self.seed = seed
+        self.affinity = AttrDict(affinity or {})
+        self.log_interval_steps = int(log_interval_steps)
+        self.log_traj_window = int(log_traj_window)
+        self.rank = 0
+        self.world_size = 1
+
+    def startup(self) -> int:
+        """Seed, initialize sampler, agent and algorithm; returns the number of iterations."""
+        apply_affinity(self.affinity, "master_cpus", "master_torch_threads")
+        if self.seed is None:
+            self.seed = make_seed()
+        set_seed(self.seed)
+        examples = self.sampler.initialize(agent=self.agent, affinity=self.affinity,
+            seed=self.seed + 1, bootstrap_value=self.algo.bootstrap_value,
+            traj_info_kwargs=self.get_traj_info_kwargs(), rank=self.rank, world_size=self.world_size)
+        self.itr_batch_size = self.sampler.batch_spec.size * self.world_size
+        n_itr = self.get_n_itr()
+        self.agent.to_device(self.affinity.get("cuda_idx"))
+        self.algo.initialize(agent=self.agent, n_itr=n_itr, batch_spec=self.sampler.batch_spec,
+            mid_batch_reset=self.sampler.mid_batch_reset, examples=examples,
+            world_size=self.world_size, rank=self.rank)
+        self.initialize_logging()
+        return n_itr
+
+    def get_traj_info_kwargs(self) -> dict:
+        """Passed to every TrajInfo: the algorithm's discount."""
+        return dict(discount=getattr(self.algo, "discount", 1.0))
+
+    def get_n_itr(self) -> int:
+        """Iterations for ``n_steps``, rounded up to whole log intervals."""
+        self.log_interval_itrs = max(self.log_interval_steps // self.itr_batch_size, 1)
+        n_itr = math.ceil(self.n_steps / self.itr_batch_size)
+        n_itr = math.ceil(n_itr / self.log_interval_itrs) * self.log_interval_itrs
+        self.n_itr = n_itr
+        logger.log(f"Running {n_itr} iterations of batch size {self.itr_batch_size} "
+            f"({n_itr * self.itr_batch_size} steps), logging every {self.log_interval_itrs}.")
+        return n_itr
+
+    def initialize_logging(self) -> None:
+        """Start the clocks and counters, and fix the logged columns."""
+        self._opt_infos = {k: [] for k in self.algo.opt_info_fields}
+        self._start_time = self._last_time = time.time()
+        self._cum_completed_trajs = 0
+        self._new_completed_trajs = 0
+        self._cum_steps = 0
+        self._last_cum_steps = 0
+        self._traj_info_keys = [k for k in self.sampler.TrajInfoCls(**self.get_traj_info_kwargs())
+            if not k.startswith("_")]
+        self._progress = None
+
+    def shutdown(self) -> None:
+        """Close the progress bar and the sampler."""
+        if self._progress is not None:
+            self._progress.close()
+        logger.log("Training complete.")
+        self.sampler.shutdown()
+
+    def get_itr_snapshot(self, itr: int) -> dict:
+        """What a snapshot holds: counters, agent and optimizer state."""
+        return dict(itr=itr, cum_steps=self._cum_steps,
+            agent_state_dict=self.agent.state_dict(),
+            optimizer_state_dict=self.algo.optim_state_dict())
+
+    def save_itr_snapshot(self, itr: int) -> None:
+        """Save a snapshot per the logger's snapshot mode."""
+        logger.save_itr_params(itr, self.get_itr_snapshot(itr))
+
+    def store_diagnostics(self, itr: int, traj_infos: list, opt_info) -> None:
+        """Accumulate one iteration's diagnostics until the next log line."""
+        self._cum_completed_trajs += len(traj_infos)
+        self._new_completed_trajs += len(traj_infos)
+        self._cum_steps += self.itr_batch_size
+        for k, values in self._opt_infos.items():
+            values.extend(getattr(opt_info, k, []))
+        if self._progress is None:
+            self._progress = tqdm(total=self.log_interval_itrs * self.itr_batch_size,
+                desc="steps to next log", unit="step", leave=False, disable=None)
+        self._progress.update(self.itr_batch_size)
+
+    def log_diagnostics(self, itr: int, traj_infos: list, eval_time: float = 0.0) -> None:
+        """Write one row of progress.csv and save a snapshot."""
+        if self._progress is not None:
+            self._progress.close()
+            self._progress = None
+        self.save_itr_snapshot(itr)
+        new_time = time.time()
+        interval_steps = self._cum_steps - self._last_cum_steps
+        train_time = max(new_time - self._last_time - eval_time, 1e-9)
+        logger.record_tabular("Diagnostics/Iteration", itr)
+        logger.record_tabular("Diagnostics/CumSteps", self._cum_steps)
+        logger.record_tabular("Diagnostics/CumTime (s)", new_time - self._start_time)
+        logger.record_tabular("Diagnostics/StepsPerSecond", interval_steps / train_time)
+        logger.record_tabular("Diagnostics/CumCompletedTrajs", self._cum_completed_trajs)
+        logger.record_tabular("Diagnostics/NewCompletedTrajs", self._new_completed_trajs)
+        logger.record_tabular("Diagnostics/CumUpdates", self.algo.update_counter)
+        logger.record_tabular("Diagnostics/StepsInTrajWindow", sum(t["Length"] for t in traj_infos))
+        for key in self._traj_info_keys:
+            logger.record_tabular_misc_stat(key, [t[key] for t in traj_infos])
+        for key, values in self._opt_infos.items():
+            logger.record_tabular_misc_stat(key, values)
+        self.log_extra_diagnostics(eval_time)
+        logger.dump_tabular(with_prefix=False)
+        self._last_time = new_time
+        self._last_cum_steps = self._cum_steps
+        self._new_completed_trajs = 0
+        self._opt_infos = {k: [] for k in self.algo.opt_info_fields}
+
+    def log_extra_diagnostics(self, eval_time: float) -> None:
+        """Hook for subclasses to record more columns."""
+
+
+class MinibatchRl(MinibatchRlBase):
+    """Logs statistics of the training trajectories completed in the last
+    ``log_traj_window`` trajectories."""
+
+    def train(self) -> None:
+        """Sample, optimize, log, until ``n_steps``."""
+        n_itr = self.startup()
+        window = deque(maxlen=self.log_traj_window)
+        try:
+            for itr in range(n_itr):
+                logger.set_iteration(itr)
+                with logger.prefix(f"itr #{itr} "):
+                    self.agent.sample_mode(itr)
+                    samples, traj_infos = self.sampler.obtain_samples(itr)
+                    self.agent.train_mode(itr)
+                    opt_info = self.algo.optimize_agent(itr, samples)
+                    window.extend(traj_infos)
+                    self.store_diagnostics(itr, traj_infos, opt_info)
+                    if (itr + 1) % self.log_interval_itrs == 0:
+                        self.log_diagnostics(itr, list(window))
+        finally:
+            self.shutdown()
+
+
+class MinibatchRlEval(MinibatchRlBase):
+    """Evaluates the agent (sampler's eval environments, eval mode) before
+    training and at every log interval; the logged trajectory statistics are
+    the evaluation's."""
+
+    def train(self) -> None:
+        """Evaluate, then sample, optimize, evaluate and log, until ``n_steps``."""
+        n_itr = self.startup()
+        self._cum_eval_time = 0.0
+        try:
+            with logger.prefix("itr #0 "):
+                self.log_diagnostics(0, *self.evaluate_agent(0))
+            for itr in range(n_itr):
+                logger.set_iteration(itr)
+                with logger.prefix(f"itr #{itr} "):
+                    self.agent.sample_mode(itr)
+                    samples, traj_infos = self.sampler.obtain_samples(itr)
+                    self.agent.train_mode(itr)
+                    opt_info = self.algo.optimize_agent(itr, samples)
+                    self.store_diagnostics(itr, traj_infos, opt_info)
+                    if (itr + 1) % self.log_interval_itrs == 0:
+                        self.log_diagnostics(itr, *self.evaluate_agent(itr))
+        finally:
+            self.shutdown()
+
+    def evaluate_agent(self, itr: int):
+        """``(eval_traj_infos, eval_time)``."""
+        start = time.time()
+        traj_infos = self.sampler.evaluate_agent(itr)
+        eval_time = time.time() - start
+        self._cum_eval_time += eval_time
+        logger.log(f"Evaluation: {len(traj_infos)} trajectories in {eval_time:.2f} s")
+        return traj_infos, eval_time
+
+    def log_extra_diagnostics(self, eval_time: float) -> None:
+        """Eval timing columns."""
+        logger.record_tabular("Diagnostics/CumEvalTime (s)", self._cum_eval_time)
+        logger.record_tabular("Diagnostics/EvalTime (s)", eval_time)

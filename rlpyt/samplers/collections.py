@@ -1,0 +1,62 @@
+"""The structures samplers fill: batch spec, [T, B] samples, trajectory infos."""
+from __future__ import annotations
+
+from collections import namedtuple
+
+from rlpyt.utils.collections import AttrDict, namedarraytuple
+
+Samples = namedarraytuple("Samples", ["agent", "env"])
+AgentSamples = namedarraytuple("AgentSamples", ["action", "prev_action", "agent_info"])
+AgentSamplesBsv = namedarraytuple("AgentSamplesBsv",
+    ["action", "prev_action", "agent_info", "bootstrap_value", "timeout_value"])
+EnvSamples = namedarraytuple("EnvSamples",
+    ["observation", "reward", "prev_reward", "done", "env_info"])
+
+
+class BatchSpec(namedtuple("BatchSpec", "T B")):
+    """The shape of one sampling batch: T time steps by B environments."""
+
+    __slots__ = ()
+
+    def __new__(cls, T: int, B: int) -> "BatchSpec":
+        for name, value in (("T", T), ("B", B)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"BatchSpec: {name} must be a positive int, got {value!r}")
+        return super().__new__(cls, T, B)
+
+    @property
+    def size(self) -> int:
+        """Environment steps per batch, T * B."""
+        return self.T * self.B
+
+
+class TrajInfo(AttrDict):
+    """Statistics of one trajectory, accumulated step by step.
+
+    Every key not starting with an underscore is logged by the runners as
+    ``<key>Average``, ``<key>Std``, ... over the trajectories completed in a log
+    interval. Subclass it to log more; keyword arguments (e.g. ``discount``)
+    come from the algorithm through the sampler.
+    """
+
+    def __init__(self, discount: float = 1.0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.Length = 0
+        self.Return = 0.0
+        self.NonzeroRewards = 0
+        self.DiscountedReturn = 0.0
+        self._discount = discount
+        self._cur_discount = 1.0
+
+    def step(self, observation, action, reward, done, agent_info, env_info) -> None:
+        """Account for one environment step."""
+        reward = float(reward)
+        self.Length += 1
+        self.Return += reward
+        self.NonzeroRewards += reward != 0
+        self.DiscountedReturn += self._cur_discount * reward
+        self._cur_discount *= self._discount
+
+    def terminate(self, observation) -> "TrajInfo":
+        """Called when the trajectory ends; returns the finished info."""
+        return self

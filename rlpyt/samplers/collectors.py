@@ -1,0 +1,212 @@
+"""Collectors: the loops that step a group of environments with an agent.
+
+A training collector fills the [T, B] samples buffer one batch at a time and
+carries the environments' state (observation, previous action and reward,
+trajectory infos) from one batch to the next. An eval collector runs whole
+trajectories in eval mode.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from rlpyt.agents.base import AgentInputs
+from rlpyt.samplers.collections import TrajInfo
+from rlpyt.utils.buffer import buffer_from_example, torchify_buffer
+
+
+def _reads_agent_info(traj_info) -> bool:
+    """Whether a trajectory info's ``step`` may read ``agent_info``: only
+    overrides of ``TrajInfo.step`` can, so the base class is spared building
+    one agent_info row per environment per step."""
+    return type(traj_info).step is not TrajInfo.step
+
+
+def _env_info_flag(env_info, name: str, default: bool) -> bool:
+    return bool(getattr(env_info, name, default))
+
+
+class BaseCollector:
+    """Holds the environments, the buffer slice they fill and the agent.
+
+    ``mid_batch_reset`` says whether an environment that finishes a trajectory
+    resets at once (True) or waits for the end of the batch (False, so that
+    recurrent training sees whole sequences; the algorithm masks the waiting
+    steps with ``valid_from_done``).
+    """
+
+    mid_batch_reset = True
+
+    def __init__(self, rank: int, envs: list, samples_np, batch_T: int, TrajInfoCls: Callable,
+            agent=None, sync=None, step_buffer_np=None, global_B: int = 1, env_ranks=None) -> None:
+        self.rank = rank
+        self.envs = envs
+        self.samples_np = samples_np
+        self.batch_T = batch_T
+        self.TrajInfoCls = TrajInfoCls
+        self.agent = agent
+        self.sync = sync
+        self.step_buffer_np = step_buffer_np
+        self.global_B = global_B
+        self.env_ranks = env_ranks
+
+    def start_envs(self, max_decorrelation_steps: int = 0):
+        """Reset the environments and return ``(agent_inputs, traj_infos)``."""
+        raise NotImplementedError
+
+    def collect_batch(self, agent_inputs, traj_infos: list, itr: int):
+        """Fill one batch; returns ``(agent_inputs, traj_infos, completed_infos)``."""
+        raise NotImplementedError
+
+
+class DecorrelatingStartCollector(BaseCollector):
+    """Starts each environment a random number of random-action steps into an
+    episode, so that B environments do not all finish episodes in lockstep."""
+
+    def start_envs(self, max_decorrelation_steps: int = 0):
+        """Reset, optionally decorrelate; returns ``(agent_inputs, traj_infos)``."""
+        traj_infos = [self.TrajInfoCls() for _ in self.envs]
+        first = [env.reset() for env in self.envs]
+        observation = buffer_from_example(first[0], len(self.envs))
+        act_space = self.envs[0].action_space
+        prev_action = buffer_from_example(act_space.null_value(), len(self.envs))
+        prev_reward = np.zeros(len(self.envs), dtype=np.float32)
+        for b, (env, o) in enumerate(zip(self.envs, first)):
+            if max_decorrelation_steps > 0:
+                n_steps = 1 + int(np.random.rand() * max_decorrelation_steps)
+                for _ in range(n_steps):
+                    a = env.action_space.sample()
+                    o, r, d, env_info = env.step(a)
+                    traj_infos[b].step(o, a, r, d, None, env_info)
+                    prev_action[b], prev_reward[b] = a, r
+                    if d:
+                        prev_action[b], prev_reward[b] = act_space.null_value(), 0.0
+                    if d and _env_info_flag(env_info, "traj_done", d):
+                        o = env.reset()
+                        traj_infos[b] = self.TrajInfoCls()
+            observation[b] = o
+        if self.agent is not None:
+            self.agent.reset()
+        return AgentInputs(observation, prev_action, prev_reward), traj_infos
+
+
+class StepCollector(DecorrelatingStartCollector):
+    """The training loop of the serial and CPU-parallel samplers: the agent
+    selects actions for all its environments at once, then each environment
+    steps. Done environments reset at once or at the end of the batch, per
+    ``mid_batch_reset``.
+
+    At a time-limit truncation the value of the true final observation is
+    stored in ``timeout_value`` (when the buffer has that field), so that
+    returns bootstrap through the truncation instead of ending there.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        n_envs = len(self.envs)
+        self._waiting = [False] * n_envs
+        self._need_reset = [False] * n_envs
+        self._null_action = self.envs[0].action_space.null_value()
+        info_buf = self.samples_np.env.env_info
+        self._info_cls = type(info_buf) if info_buf is not None and len(info_buf) > 0 else None
+        self._idle_info = None if self._info_cls is None else tuple(np.zeros((), f.dtype) for f in info_buf)
+        self._agent_info_pyt = torchify_buffer(self.samples_np.agent.agent_info)
+
+    def collect_batch(self, agent_inputs, traj_infos: list, itr: int):
+        """Fill the samples buffer; returns ``(agent_inputs, traj_infos, completed)``."""
+        agent_buf, env_buf = self.samples_np.agent, self.samples_np.env
+        observation, action, reward = agent_inputs
+        obs_pyt, act_pyt, rew_pyt = torchify_buffer(agent_inputs)
+        self._reset_waiting(observation, action, reward)
+        bootstrap = "bootstrap_value" in agent_buf
+        if bootstrap:
+            agent_buf.timeout_value[:] = 0
+        pass_agent_info = _reads_agent_info(traj_infos[0])
+        n_envs = len(self.envs)
+        env_infos = [self._idle_info] * n_envs
+        rewards, dones = [0.0] * n_envs, [False] * n_envs
+        completed = []
+        for t in range(self.batch_T):
+            env_buf.observation[t] = observation
+            agent_buf.prev_action[t] = action
+            env_buf.prev_reward[t] = reward
+            step_action, step_info = self.agent.step(obs_pyt, act_pyt, rew_pyt)
+            action[:] = step_action.numpy()
+            agent_buf.action[t] = action
+            if step_info is not None:
+                self._agent_info_pyt[t] = step_info
+            agent_info = agent_buf.agent_info[t] if pass_agent_info else None
+            ended, any_timeout = [], False
+            for b, env in enumerate(self.envs):
+                if self._waiting[b]:
+                    rewards[b], dones[b], env_infos[b] = 0.0, True, self._idle_info
+                    continue
+                o, r, d, env_info = env.step(action[b])
+                traj_infos[b].step(observation[b], action[b], r, d,
+                    None if agent_info is None else agent_info[b], env_info)
+                observation[b] = o
+                rewards[b], dones[b], env_infos[b] = r, d, env_info
+                if d:
+                    traj_done = _env_info_flag(env_info, "traj_done", True)
+                    any_timeout = any_timeout or _env_info_flag(env_info, "timeout", False)
+                    ended.append((b, traj_done))
+                    if traj_done:
+                        completed.append(traj_infos[b].terminate(o))
+                        traj_infos[b] = self.TrajInfoCls()
+            reward[:] = rewards
+            env_buf.reward[t] = rewards
+            env_buf.done[t] = dones
+            if self._info_cls is not None:
+                env_buf.env_info[t] = self._info_cls(*zip(*env_infos))
+            if bootstrap and any_timeout:
+                value = self.agent.value(obs_pyt, act_pyt, rew_pyt).numpy()
+                agent_buf.timeout_value[t] = np.where(env_buf.env_info.timeout[t], value, 0)
+            for b, traj_done in ended:
+                self._end(b, traj_done, observation, action, reward)
+        if bootstrap:
+            agent_buf.bootstrap_value[0] = self.agent.value(obs_pyt, act_pyt, rew_pyt).numpy()
+        return AgentInputs(observation, action, reward), traj_infos, completed
+
+    def _end(self, b: int, traj_done: bool, observation, action, reward) -> None:
+        """Environment ``b`` is done: restart it now, or idle until the batch ends."""
+        if self.mid_batch_reset:
+            self._restart(b, traj_done, observation, action, reward)
+        else:
+            self._waiting[b] = True
+            self._need_reset[b] = traj_done
+
+    def _reset_waiting(self, observation, action, reward) -> None:
+        for b, waiting in enumerate(self._waiting):
+            if waiting:
+                self._restart(b, self._need_reset[b], observation, action, reward)
+                self._waiting[b] = self._need_reset[b] = False
+
+    def _restart(self, b: int, reset_env: bool, observation, action, reward) -> None:
+        if reset_env:
+            observation[b] = self.envs[b].reset()
+        action[b] = self._null_action
+        reward[b] = 0.0
+        self.agent.reset_one(idx=b)
+
+
+class BaseEvalCollector:
+    """Runs the agent in eval mode for up to ``max_T`` steps or
+    ``max_trajectories`` completed trajectories."""
+
+    def __init__(self, rank: int, envs: list, TrajInfoCls: Callable, traj_infos_queue=None,
+            max_T: int = 10000, agent=None, sync=None, step_buffer_np=None,
+            max_trajectories: int | None = None) -> None:
+        self.rank = rank
+        self.envs = envs
+        self.TrajInfoCls = TrajInfoCls
+        self.traj_infos_queue = traj_infos_queue
+        self.max_T = max_T
+        self.agent = agent
+        self.sync = sync
+        self.step_buffer_np = step_buffer_np
+        self.max_trajectories = max_trajectories
+
+    def collect_evaluation(self, itr: int) -> list:
+        """Run evaluation; returns the completed trajectory infos."""
+        raise NotImplementedError

@@ -1,0 +1,150 @@
+"""Run folders: ``logger_context`` sets the logger up for one run and tears it down.
+
+A run folder holds ``params.json`` (written when the run starts), ``debug.log``,
+``progress.csv`` and snapshots; viskit and tensorboard read it as it is.
+``LOG_DIR`` (also :func:`get_log_dir`) is the default root of run folders: the
+environment variable ``RLPYT_DATA_DIR`` when set, else ``./data``, looked up
+each time it is used rather than frozen at import.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import tempfile
+import types
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import numpy as np
+import torch
+
+from rlpyt.utils.logging import logger
+
+PARAMS_FILE = "params.json"
+
+
+def get_log_dir() -> str:
+    """The root under which relative run folders are made: ``$RLPYT_DATA_DIR``
+    if set, else ``data`` in the current working directory."""
+    return os.environ.get("RLPYT_DATA_DIR") or os.path.join(os.getcwd(), "data")
+
+
+def __getattr__(name: str) -> Any:
+    """Serve ``LOG_DIR`` (rlpyt's name for the data root) computed at access time."""
+    if name == "LOG_DIR":
+        return get_log_dir()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _json_default(obj: Any) -> Any:
+    """Make config values json can't encode readable instead of fatal."""
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, (np.ndarray, torch.Tensor)):
+        return obj.tolist()
+    if isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType)):
+        return f"{obj.__module__}.{obj.__qualname__}"
+    return repr(obj)
+
+
+def _write_params(path: str, params: dict) -> None:
+    """Write ``params`` as json atomically (temp file then rename)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".params-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(params, f, indent=2, default=_json_default)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _run_dir(log_dir: str, run_ID: Any, override_prefix: bool) -> str:
+    if not override_prefix and not os.path.isabs(log_dir):
+        date = datetime.datetime.now().strftime("%Y%m%d")
+        log_dir = os.path.join(get_log_dir(), "local", date, log_dir)
+    return os.path.abspath(os.path.join(log_dir, f"run_{run_ID}"))
+
+
+def _open_summary_writer(exp_dir: str) -> Any:
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        logger.log("WARNING: tensorboard is not installed (pip install rlpyt[tensorboard]); "
+                   "continuing without a SummaryWriter.", color="yellow")
+        return None
+    return SummaryWriter(exp_dir)
+
+
+@contextmanager
+def logger_context(log_dir: str, run_ID: Any, name: str, log_params: dict | None = None,
+                   snapshot_mode: str = "none", override_prefix: bool = False,
+                   use_summary_writer: bool = False) -> Iterator[str]:
+    """Log one run into ``<log_dir>/run_{run_ID}`` and yield that folder.
+
+    A relative ``log_dir`` is placed under ``<data root>/local/<YYYYMMDD>/``
+    unless ``override_prefix``; an absolute one is used as it is. On entry the
+    folder is made, ``params.json`` (``log_params`` plus ``name`` and
+    ``run_ID``) is written, and ``debug.log`` / ``progress.csv`` / snapshots are
+    directed there. On exit, normal or not, the files and the tensorboard writer
+    are closed and the logger's prefixes and snapshot settings are restored, so
+    contexts can follow one another in one process.
+    """
+    exp_dir = _run_dir(log_dir, run_ID, override_prefix)
+    text_path = os.path.join(exp_dir, "debug.log")
+    tabular_path = os.path.join(exp_dir, "progress.csv")
+    previous = (logger.get_snapshot_dir(), logger.get_snapshot_mode(),
+                logger.get_tf_summary_writer())
+    writer = None
+    try:
+        logger.set_snapshot_mode(snapshot_mode)
+        os.makedirs(exp_dir, exist_ok=True)
+        logger.set_snapshot_dir(exp_dir)
+        logger.add_text_output(text_path)
+        logger.add_tabular_output(tabular_path)
+        params = dict(log_params or {})
+        params["name"] = name
+        params["run_ID"] = run_ID
+        _write_params(os.path.join(exp_dir, PARAMS_FILE), params)
+        logger.push_prefix(f"{name}_{run_ID} ")
+        logger.log(f"Logging to {exp_dir}")
+        if use_summary_writer:
+            writer = _open_summary_writer(exp_dir)
+            logger.set_tf_summary_writer(writer)
+        yield exp_dir
+    finally:
+        if writer is not None:
+            writer.close()
+        logger.remove_text_output(text_path)
+        logger.remove_tabular_output(tabular_path)
+        logger.clear_prefixes()
+        logger.set_snapshot_dir(previous[0])
+        logger.set_snapshot_mode(previous[1])
+        logger.set_tf_summary_writer(previous[2])
+
+
+def add_exp_param(param_name: str, param_val: Any, exp_dir: str | None = None,
+                  overwrite: bool = False) -> None:
+    """Add ``param_name: param_val`` to the ``params.json`` of ``exp_dir``
+    (default: the current snapshot dir, i.e. the running run's folder).
+
+    Raises ValueError if the key exists and ``overwrite`` is False, or if no
+    folder is given and no run is being logged.
+    """
+    exp_dir = exp_dir if exp_dir is not None else logger.get_snapshot_dir()
+    if exp_dir is None:
+        raise ValueError("add_exp_param: exp_dir is None and no run is being logged "
+                         "(no snapshot dir set); pass exp_dir")
+    path = os.path.join(exp_dir, PARAMS_FILE)
+    params: dict = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            params = json.load(f)
+    if param_name in params and not overwrite:
+        raise ValueError(f"add_exp_param: key {param_name!r} already in {path}; "
+                         f"pass overwrite=True to replace it")
+    params[param_name] = param_val
+    _write_params(path, params)

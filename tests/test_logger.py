@@ -1,0 +1,230 @@
+"""Tests of the logger and logger_context: the run-folder contract viskit relies on."""
+import csv
+import json
+import math
+import os
+
+import numpy as np
+import pytest
+import torch
+
+from rlpyt.utils.logging import logger
+from rlpyt.utils.logging.context import add_exp_param, get_log_dir, logger_context
+
+
+@pytest.fixture(autouse=True)
+def clean_logger():
+    logger.reset()
+    logger.disable()
+    yield
+    logger.reset()
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def run_dir(tmp_path, **kwargs):
+    return logger_context(str(tmp_path / "exp"), 0, "test", **kwargs)
+
+
+def test_params_json_written_at_start(tmp_path):
+    params = {"algo": {"learning_rate": 1e-3}, "cls": torch.nn.Linear, "arr": np.arange(2)}
+    with run_dir(tmp_path, log_params=params) as exp_dir:
+        assert exp_dir == str(tmp_path / "exp" / "run_0")
+        with open(os.path.join(exp_dir, "params.json")) as f:
+            saved = json.load(f)
+        assert saved["name"] == "test"
+        assert saved["run_ID"] == 0
+        assert saved["algo"] == {"learning_rate": 1e-3}
+        assert saved["cls"] == "torch.nn.modules.linear.Linear"
+        assert saved["arr"] == [0, 1]
+    assert "name" not in params
+
+
+def test_relative_log_dir_goes_under_data_root(tmp_path, monkeypatch):
+    monkeypatch.setenv("RLPYT_DATA_DIR", str(tmp_path / "root"))
+    assert get_log_dir() == str(tmp_path / "root")
+    with logger_context("ppo", 3, "n") as exp_dir:
+        parts = os.path.relpath(exp_dir, tmp_path / "root").split(os.sep)
+        assert parts[0] == "local" and len(parts[1]) == 8 and parts[1].isdigit()
+        assert parts[2:] == ["ppo", "run_3"]
+
+
+def test_progress_csv_numeric_cells_one_header(tmp_path):
+    with run_dir(tmp_path) as exp_dir:
+        for itr in range(3):
+            logger.record_tabular("Iteration", itr)
+            logger.record_tabular("Loss", np.float32(0.5 * itr))
+            logger.record_tabular("Flag", True)
+            logger.record_tabular("Tensor", torch.tensor(2.5))
+            logger.record_tabular("Missing", None)
+            logger.dump_tabular()
+            header, rows = read_csv(os.path.join(exp_dir, "progress.csv"))
+            assert len(rows) == itr + 1, "progress.csv must be flushed after every dump"
+    assert header == ["Iteration", "Loss", "Flag", "Tensor", "Missing"]
+    for row in rows:
+        values = [float(cell) for cell in row]
+        assert math.isnan(values[-1])
+    assert [float(c) for c in rows[2][:4]] == [2.0, 1.0, 1.0, 2.5]
+
+
+def test_new_column_rewrites_under_one_header(tmp_path):
+    with run_dir(tmp_path) as exp_dir:
+        for itr in range(4):
+            logger.record_tabular("A", itr)
+            if itr == 2:
+                logger.record_tabular("B", 10 + itr)
+            if itr < 3:
+                logger.record_tabular("C", -itr)
+            logger.dump_tabular()
+    with open(os.path.join(exp_dir, "progress.csv")) as f:
+        text = f.read()
+    assert text.count("A,") == 1
+    header, rows = read_csv(os.path.join(exp_dir, "progress.csv"))
+    assert header == ["A", "C", "B"]
+    assert len(rows) == 4
+    assert [r[2] for r in rows[:2]] == ["nan", "nan"]
+    assert float(rows[2][2]) == 12.0
+    assert rows[3][1] == "nan" and rows[3][2] == "nan"
+
+
+def test_progress_csv_continues_on_resume(tmp_path):
+    for itr in range(2):
+        with run_dir(tmp_path) as exp_dir:
+            logger.record_tabular("A", itr)
+            logger.dump_tabular()
+    header, rows = read_csv(os.path.join(exp_dir, "progress.csv"))
+    assert header == ["A"] and rows == [["0"], ["1"]]
+
+
+def test_record_tabular_rejects_strings():
+    with pytest.raises(TypeError, match="MyKey.*str"):
+        logger.record_tabular("MyKey", "hello")
+    with pytest.raises(TypeError, match="Vec"):
+        logger.record_tabular("Vec", np.zeros(3))
+
+
+def test_misc_stat_and_prefixes(tmp_path):
+    with run_dir(tmp_path) as exp_dir:
+        with logger.tabular_prefix("Eval/"):
+            logger.record_tabular_misc_stat("Return", [1.0, 2.0, 3.0])
+            logger.record_tabular_misc_stat("Len", [], placement="front")
+        logger.dump_tabular()
+    header, rows = read_csv(os.path.join(exp_dir, "progress.csv"))
+    row = dict(zip(header, map(float, rows[0])))
+    assert row["Eval/ReturnAverage"] == 2.0 and row["Eval/ReturnMedian"] == 2.0
+    assert row["Eval/ReturnMin"] == 1.0 and row["Eval/ReturnMax"] == 3.0
+    assert row["Eval/ReturnStd"] == pytest.approx(np.std([1, 2, 3]))
+    assert all(math.isnan(row[f"Eval/{s}Len"]) for s in ("Average", "Std", "Median", "Min", "Max"))
+
+
+def test_debug_log_contains_lines(tmp_path):
+    with run_dir(tmp_path) as exp_dir:
+        logger.log("first line")
+        with logger.prefix("[inner] "):
+            logger.log("second line", with_timestamp=False)
+        logger.record_tabular("Iteration", 7)
+        logger.dump_tabular()
+    with open(os.path.join(exp_dir, "debug.log")) as f:
+        text = f.read()
+    assert "Logging to" in text and "first line" in text
+    assert "test_0 [inner] second line" in text
+    assert "Iteration" in text
+    assert logger.get_snapshot_dir() is None
+
+
+def test_stdout_printing_switches(tmp_path, capsys):
+    logger.enable()
+    logger.log("visible")
+    logger.set_log_tabular_only(True)
+    logger.log("hidden")
+    logger.set_log_tabular_only(False)
+    logger.disable()
+    logger.log("also hidden")
+    out = capsys.readouterr().out
+    assert "visible" in out and "hidden" not in out
+
+
+@pytest.mark.parametrize("mode, gap, expected", [
+    ("all", 1, {"itr_0.pkl", "itr_1.pkl", "itr_2.pkl", "itr_3.pkl"}),
+    ("last", 1, {"params.pkl"}),
+    ("gap", 2, {"itr_0.pkl", "itr_2.pkl"}),
+    ("none", 1, set()),
+])
+def test_snapshot_modes(tmp_path, mode, gap, expected):
+    with run_dir(tmp_path, snapshot_mode=mode) as exp_dir:
+        logger.set_snapshot_gap(gap)
+        for itr in range(4):
+            logger.save_itr_params(itr, {"itr": itr, "w": torch.full((2,), float(itr))})
+    files = {f for f in os.listdir(exp_dir) if f.endswith(".pkl") or f.endswith(".tmp")}
+    assert files == expected
+    for name in expected:
+        loaded = torch.load(os.path.join(exp_dir, name), weights_only=False)
+        itr = 3 if name == "params.pkl" else int(name[4:-4])
+        assert loaded["itr"] == itr
+        assert torch.equal(loaded["w"], torch.full((2,), float(itr)))
+
+
+def test_bad_snapshot_mode(tmp_path):
+    with pytest.raises(ValueError, match="snapshot_mode.*'gap'"):
+        logger.set_snapshot_mode("sometimes")
+    with pytest.raises(ValueError, match="snapshot_mode"):
+        with run_dir(tmp_path, snapshot_mode="every"):
+            pass
+
+
+def test_context_closes_outputs_after_exception(tmp_path):
+    with pytest.raises(RuntimeError):
+        with run_dir(tmp_path):
+            logger.push_prefix("leak ")
+            raise RuntimeError("boom")
+    with logger_context(str(tmp_path / "exp"), 1, "next") as exp_dir:
+        logger.log("clean", with_timestamp=False)
+    with open(os.path.join(exp_dir, "debug.log")) as f:
+        assert "next_1 clean" in f.read()
+    with open(tmp_path / "exp" / "run_0" / "debug.log") as f:
+        assert "clean" not in f.read()
+
+
+def test_summary_writer_missing_tensorboard_warns(tmp_path):
+    with run_dir(tmp_path, use_summary_writer=True) as exp_dir:
+        logger.record_tabular("A", 1)
+        logger.dump_tabular()
+    try:
+        import tensorboard  # noqa: F401
+    except ImportError:
+        with open(os.path.join(exp_dir, "debug.log")) as f:
+            assert "tensorboard is not installed" in f.read()
+    assert logger.get_tf_summary_writer() is None
+
+
+def test_summary_writer_receives_scalars(tmp_path):
+    class Writer:
+        def __init__(self):
+            self.calls = []
+
+        def add_scalar(self, key, val, step):
+            self.calls.append((key, val, step))
+
+        def flush(self):
+            pass
+
+    writer = Writer()
+    logger.set_tf_summary_writer(writer)
+    logger.set_iteration(5)
+    logger.record_tabular("A", 1.5)
+    logger.dump_tabular()
+    assert writer.calls == [("A", 1.5, 5)]
+
+
+def test_add_exp_param(tmp_path):
+    with run_dir(tmp_path, log_params={"a": 1}) as exp_dir:
+        add_exp_param("b", 2)
+        with pytest.raises(ValueError, match="'a'"):
+            add_exp_param("a", 5)
+        add_exp_param("a", 5, overwrite=True)
+    with open(os.path.join(exp_dir, "params.json")) as f:
+        assert json.load(f) == {"a": 5, "name": "test", "run_ID": 0, "b": 2}
