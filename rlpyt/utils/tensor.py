@@ -43,10 +43,12 @@ def select_at_indexes(indexes: torch.Tensor, tensor: torch.Tensor) -> torch.Tens
     """``tensor[..., indexes, ...]`` at the dim after the index dims: for
     ``tensor`` [T, B, A, *rest] and ``indexes`` [T, B], returns [T, B, *rest]."""
     lead = indexes.shape
-    n = indexes.numel()
     if tensor.shape[:len(lead)] != lead:
         raise ValueError(f"select_at_indexes: tensor shape {tuple(tensor.shape)} does not "
             f"start with the indexes shape {tuple(lead)}")
+    if tensor.dim() == indexes.dim() + 1:
+        return tensor.gather(-1, indexes.long().unsqueeze(-1)).squeeze(-1)
+    n = indexes.numel()
     flat = tensor.reshape((n,) + tensor.shape[len(lead):])
     selected = flat[torch.arange(n, device=tensor.device), indexes.reshape(n).long()]
     return selected.reshape(lead + selected.shape[1:])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 
 from rlpyt.agents.base import AgentInputs
-from rlpyt.algos.base import RlAlgorithm
+from rlpyt.algos.base import RlAlgorithm, make_optimizer
 from rlpyt.algos.utils import discount_return, generalized_advantage_estimation, valid_from_done
 from rlpyt.utils.tensor import valid_mean
 
@@ -39,7 +39,8 @@ class PolicyGradientAlgo(RlAlgorithm):
         self.batch_spec = batch_spec
         self.mid_batch_reset = mid_batch_reset
         self._batch_size = batch_spec.size
-        self.optimizer = self.OptimCls(agent.parameters(), lr=self.learning_rate, **self.optim_kwargs)
+        self._params = list(agent.parameters())
+        self.optimizer = make_optimizer(self.OptimCls, self._params, self.learning_rate, self.optim_kwargs)
         if self.initial_optim_state_dict is not None:
             self.optimizer.load_state_dict(self.initial_optim_state_dict)
 
@@ -74,7 +75,7 @@ class PolicyGradientAlgo(RlAlgorithm):
         """Backpropagate ``loss``, clip the gradient norm, step; returns the norm."""
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        grad_norm = torch.nn.utils.clip_grad_norm_(self.agent.parameters(), self.clip_grad_norm)
+        grad_norm = torch.nn.utils.clip_grad_norm_(self._params, self.clip_grad_norm)
         self.optimizer.step()
         self.update_counter += 1
         return grad_norm

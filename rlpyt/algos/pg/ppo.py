@@ -88,17 +88,16 @@ class PPO(PolicyGradientAlgo):
             loss_inputs = buffer_func(loss_inputs, lambda x: x.reshape((T * B,) + x.shape[2:]))
         n = B if recurrent else T * B
         mb_size = n // self.minibatches
-        opt_info = OptInfo(*([] for _ in OptInfo._fields))
+        stats = []
         for _ in range(self.epochs):
             perm = torch.randperm(n)
             for start in range(0, mb_size * self.minibatches, mb_size):
                 idxs = perm[start:start + mb_size]
                 batch = loss_inputs[:, idxs] if recurrent else loss_inputs[idxs]
-                stats = self.loss(*batch)
-                grad_norm = self.clip_and_step(stats[0])
-                for field, value in zip(OptInfo._fields, (stats[0], grad_norm) + stats[1:]):
-                    getattr(opt_info, field).append(float(value))
-        return opt_info
+                loss, *diagnostics = self.loss(*batch)
+                grad_norm = self.clip_and_step(loss)
+                stats.append(torch.stack([loss.detach(), grad_norm.detach(), *diagnostics]))
+        return OptInfo(*torch.stack(stats).T.tolist())
 
     def loss(self, agent_inputs, action, return_, advantage, valid, old_dist_info):
         """``(loss, entropy, perplexity, pi_loss, value_loss, clip_frac, approx_kl)``."""
@@ -108,11 +107,12 @@ class PPO(PolicyGradientAlgo):
         clipped = torch.clamp(ratio, 1.0 - self.ratio_clip, 1.0 + self.ratio_clip)
         pi_loss = -valid_mean(torch.min(ratio * advantage, clipped * advantage), valid)
         value_loss = self.value_loss_coeff * 0.5 * valid_mean((value - return_) ** 2, valid)
-        entropy = dist.mean_entropy(dist_info, valid)
-        loss = pi_loss + value_loss - self.entropy_loss_coeff * entropy
+        entropy = dist.entropy(dist_info)
+        mean_entropy = valid_mean(entropy, valid)
+        loss = pi_loss + value_loss - self.entropy_loss_coeff * mean_entropy
         with torch.no_grad():
+            perplexity = valid_mean(torch.exp(entropy), valid)
             clip_frac = valid_mean(((ratio - 1).abs() > self.ratio_clip).float(), valid)
             approx_kl = valid_mean((ratio - 1) - torch.log(ratio), valid)
-            perplexity = dist.mean_perplexity(dist_info, valid)
-        return (loss, entropy.detach(), perplexity, pi_loss.detach(), value_loss.detach(),
+        return (loss, mean_entropy.detach(), perplexity, pi_loss.detach(), value_loss.detach(),
             clip_frac, approx_kl)
