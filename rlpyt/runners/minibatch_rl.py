@@ -173,16 +173,18 @@ class MinibatchRlBase(BaseRunner):
     def log_extra_diagnostics(self, eval_time: float) -> None:
         """Hook for subclasses to record more columns."""
 
+    def before_training(self) -> None:
+        """Hook run after startup, before the first iteration."""
 
-class MinibatchRl(MinibatchRlBase):
-    """Logs statistics of the training trajectories completed in the last
-    ``log_traj_window`` trajectories."""
+    def diagnostic_traj_infos(self, itr: int):
+        """``(traj_infos, eval_time)`` to log at a log interval."""
+        raise NotImplementedError
 
     def train(self) -> None:
-        """Sample, optimize, log, until ``n_steps``."""
+        """Sample, optimize, log every ``log_interval_itrs``, until ``n_steps``."""
         n_itr = self.startup()
-        window = deque(maxlen=self.log_traj_window)
         try:
+            self.before_training()
             for itr in range(n_itr):
                 logger.set_iteration(itr)
                 with logger.prefix(f"itr #{itr} "):
@@ -190,12 +192,28 @@ class MinibatchRl(MinibatchRlBase):
                     samples, traj_infos = self.sampler.obtain_samples(itr)
                     self.agent.train_mode(itr)
                     opt_info = self.algo.optimize_agent(itr, samples)
-                    window.extend(traj_infos)
                     self.store_diagnostics(itr, traj_infos, opt_info)
                     if (itr + 1) % self.log_interval_itrs == 0:
-                        self.log_diagnostics(itr, list(window))
+                        self.log_diagnostics(itr, *self.diagnostic_traj_infos(itr))
         finally:
             self.shutdown()
+
+
+class MinibatchRl(MinibatchRlBase):
+    """Logs statistics of the last ``log_traj_window`` training trajectories."""
+
+    def before_training(self) -> None:
+        """Start the window of recent trajectories."""
+        self._window = deque(maxlen=self.log_traj_window)
+
+    def store_diagnostics(self, itr: int, traj_infos: list, opt_info) -> None:
+        """Also remember the trajectories in the window."""
+        self._window.extend(traj_infos)
+        super().store_diagnostics(itr, traj_infos, opt_info)
+
+    def diagnostic_traj_infos(self, itr: int):
+        """``(trajectories in the window, 0.0)``."""
+        return list(self._window), 0.0
 
 
 class MinibatchRlEval(MinibatchRlBase):
@@ -203,25 +221,15 @@ class MinibatchRlEval(MinibatchRlBase):
     training and at every log interval; the logged trajectory statistics are
     the evaluation's."""
 
-    def train(self) -> None:
-        """Evaluate, then sample, optimize, evaluate and log, until ``n_steps``."""
-        n_itr = self.startup()
+    def before_training(self) -> None:
+        """Evaluate and log the untrained agent."""
         self._cum_eval_time = 0.0
-        try:
-            with logger.prefix("itr #0 "):
-                self.log_diagnostics(0, *self.evaluate_agent(0))
-            for itr in range(n_itr):
-                logger.set_iteration(itr)
-                with logger.prefix(f"itr #{itr} "):
-                    self.agent.sample_mode(itr)
-                    samples, traj_infos = self.sampler.obtain_samples(itr)
-                    self.agent.train_mode(itr)
-                    opt_info = self.algo.optimize_agent(itr, samples)
-                    self.store_diagnostics(itr, traj_infos, opt_info)
-                    if (itr + 1) % self.log_interval_itrs == 0:
-                        self.log_diagnostics(itr, *self.evaluate_agent(itr))
-        finally:
-            self.shutdown()
+        with logger.prefix("itr #0 "):
+            self.log_diagnostics(0, *self.evaluate_agent(0))
+
+    def diagnostic_traj_infos(self, itr: int):
+        """``(eval_traj_infos, eval_time)``."""
+        return self.evaluate_agent(itr)
 
     def evaluate_agent(self, itr: int):
         """``(eval_traj_infos, eval_time)``."""

@@ -55,6 +55,15 @@ class Space(ABC):
     def dtype(self) -> Any:
         """The numpy dtype of one value of the space."""
 
+    def _broadcast(self, name: str, value: np.ndarray) -> np.ndarray:
+        """``value`` broadcast to the space's ``_shape`` (a copy); the error
+        names the constructor argument."""
+        try:
+            return np.broadcast_to(value, self._shape).copy()
+        except ValueError as err:
+            raise ValueError(f"{type(self).__name__}: {name} of shape {value.shape} does not "
+                f"broadcast to shape {self._shape}") from err
+
     def seed(self, seed: int | None) -> None:
         """Reseed the space's generator, so that ``sample`` repeats."""
         self._rng = np.random.default_rng(seed)

@@ -66,13 +66,6 @@ class FloatBox(Space):
         null = np.zeros(self._shape) if null_value is None else np.asarray(null_value)
         self._null = self._broadcast("null_value", null).astype(self._dtype)
 
-    def _broadcast(self, name: str, value: np.ndarray) -> np.ndarray:
-        try:
-            return np.broadcast_to(value, self._shape).copy()
-        except ValueError as err:
-            raise ValueError(f"FloatBox: {name} of shape {value.shape} does not broadcast "
-                f"to shape {self._shape}") from err
-
     @property
     def shape(self) -> tuple:
         """The shape of one value."""

@@ -68,13 +68,6 @@ class IntBox(Space):
             null_value = np.where((self.low <= 0) & (0 < self.high), 0, self.low)
         self._null = self._broadcast("null_value", np.asarray(null_value)).astype(self._dtype)
 
-    def _broadcast(self, name: str, value: np.ndarray) -> np.ndarray:
-        try:
-            return np.broadcast_to(value, self._shape).copy()
-        except ValueError as err:
-            raise ValueError(f"IntBox: {name} of shape {value.shape} does not broadcast "
-                f"to shape {self._shape}") from err
-
     @property
     def shape(self) -> tuple:
         """The shape of one value."""

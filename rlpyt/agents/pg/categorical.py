@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import torch
 
-from rlpyt.agents.base import AgentStep, BaseAgent
-from rlpyt.agents.pg.base import AgentInfo
+from rlpyt.agents.base import AgentStep
+from rlpyt.agents.pg.base import AgentInfo, PgAgentBase, rlpyt_space
 from rlpyt.distributions.categorical import Categorical, DistInfo
 from rlpyt.models.pg.mlp import CategoricalPgMlpModel
 from rlpyt.spaces.int_box import IntBox
 
 
-class CategoricalPgAgent(BaseAgent):
+class CategoricalPgAgent(PgAgentBase):
     """Samples discrete actions from the model's probabilities.
 
     The model's ``forward(observation, prev_action, prev_reward)`` receives the
@@ -20,27 +20,21 @@ class CategoricalPgAgent(BaseAgent):
     gets only ``model_kwargs``.
     """
 
-    def __init__(self, ModelCls=None, model_kwargs: dict | None = None,
-            initial_model_state_dict: dict | None = None) -> None:
-        self._default_model = ModelCls is None
-        super().__init__(ModelCls=CategoricalPgMlpModel if ModelCls is None else ModelCls,
-            model_kwargs=model_kwargs, initial_model_state_dict=initial_model_state_dict)
+    DefaultModelCls = CategoricalPgMlpModel
 
     def initialize(self, env_spaces, share_memory: bool = False, global_B: int = 1,
             env_ranks: list | None = None) -> None:
         """Check the action space is discrete, build the model and distribution."""
-        action_space = getattr(env_spaces.action, "space", env_spaces.action)
+        action_space = rlpyt_space(env_spaces.action)
         if not isinstance(action_space, IntBox) or action_space.shape != ():
             raise TypeError(f"{type(self).__name__}: the action space must be a scalar IntBox "
                 f"(discrete actions), got {action_space!r}")
         super().initialize(env_spaces, share_memory, global_B, env_ranks)
         self.distribution = Categorical(dim=int(action_space.n))
 
-    def make_env_to_model_kwargs(self, env_spaces) -> dict:
-        """Observation shape and number of actions, for the default MLP."""
-        if not self._default_model:
-            return {}
-        return dict(observation_shape=env_spaces.observation.shape, action_size=int(env_spaces.action.n))
+    def action_size(self, action_space) -> int:
+        """Policy output width: the number of actions."""
+        return int(action_space.n)
 
     def __call__(self, observation, prev_action, prev_reward):
         """Training forward: ``(DistInfo(prob), value)`` on the CPU."""

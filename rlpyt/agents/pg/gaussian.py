@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import torch
 
-from rlpyt.agents.base import AgentStep, BaseAgent
-from rlpyt.agents.pg.base import AgentInfo
+from rlpyt.agents.base import AgentStep
+from rlpyt.agents.pg.base import AgentInfo, PgAgentBase, rlpyt_space
 from rlpyt.distributions.gaussian import DistInfoStd, Gaussian
 from rlpyt.models.pg.mlp import GaussianPgMlpModel
 from rlpyt.spaces.float_box import FloatBox
 
 
-class GaussianPgAgent(BaseAgent):
+class GaussianPgAgent(PgAgentBase):
     """Samples continuous actions from a diagonal Gaussian.
 
     The model's ``forward(observation, prev_action, prev_reward)`` returns
@@ -19,27 +19,21 @@ class GaussianPgAgent(BaseAgent):
     ``model_kwargs``.
     """
 
-    def __init__(self, ModelCls=None, model_kwargs: dict | None = None,
-            initial_model_state_dict: dict | None = None) -> None:
-        self._default_model = ModelCls is None
-        super().__init__(ModelCls=GaussianPgMlpModel if ModelCls is None else ModelCls,
-            model_kwargs=model_kwargs, initial_model_state_dict=initial_model_state_dict)
+    DefaultModelCls = GaussianPgMlpModel
 
     def initialize(self, env_spaces, share_memory: bool = False, global_B: int = 1,
             env_ranks: list | None = None) -> None:
         """Check the action space is a 1-D FloatBox, build the model and distribution."""
-        action_space = getattr(env_spaces.action, "space", env_spaces.action)
+        action_space = rlpyt_space(env_spaces.action)
         if not isinstance(action_space, FloatBox) or len(action_space.shape) != 1:
             raise TypeError(f"{type(self).__name__}: the action space must be a 1-D FloatBox "
                 f"(continuous actions), got {action_space!r}")
         super().initialize(env_spaces, share_memory, global_B, env_ranks)
         self.distribution = Gaussian(dim=action_space.shape[0])
 
-    def make_env_to_model_kwargs(self, env_spaces) -> dict:
-        """Observation shape and action size, for the default MLP."""
-        if not self._default_model:
-            return {}
-        return dict(observation_shape=env_spaces.observation.shape, action_size=env_spaces.action.shape[0])
+    def action_size(self, action_space) -> int:
+        """Policy output width: the action dimension."""
+        return action_space.shape[0]
 
     def __call__(self, observation, prev_action, prev_reward):
         """Training forward: ``(DistInfoStd(mean, log_std), value)`` on the CPU."""

@@ -21,19 +21,11 @@ class A2C(PolicyGradientAlgo):
             OptimCls=torch.optim.Adam, optim_kwargs: dict | None = None,
             clip_grad_norm: float = 1.0, initial_optim_state_dict: dict | None = None,
             gae_lambda: float = 1.0, normalize_advantage: bool = False) -> None:
-        self._check_hyperparameters(discount=discount, learning_rate=learning_rate,
+        super().__init__(discount=discount, learning_rate=learning_rate,
             value_loss_coeff=value_loss_coeff, entropy_loss_coeff=entropy_loss_coeff,
-            clip_grad_norm=clip_grad_norm, gae_lambda=gae_lambda)
-        self.discount = discount
-        self.learning_rate = learning_rate
-        self.value_loss_coeff = value_loss_coeff
-        self.entropy_loss_coeff = entropy_loss_coeff
-        self.OptimCls = OptimCls
-        self.optim_kwargs = dict(optim_kwargs or {})
-        self.clip_grad_norm = clip_grad_norm
-        self.initial_optim_state_dict = initial_optim_state_dict
-        self.gae_lambda = gae_lambda
-        self.normalize_advantage = normalize_advantage
+            OptimCls=OptimCls, optim_kwargs=optim_kwargs, clip_grad_norm=clip_grad_norm,
+            initial_optim_state_dict=initial_optim_state_dict, gae_lambda=gae_lambda,
+            normalize_advantage=normalize_advantage)
 
     def optimize_agent(self, itr: int, samples) -> OptInfo:
         """One gradient step on the whole batch."""

@@ -20,16 +20,33 @@ class PolicyGradientAlgo(RlAlgorithm):
 
     bootstrap_value = True
 
-    def _check_hyperparameters(self, **values) -> None:
-        for name, value in values.items():
+    def __init__(self, discount: float, learning_rate: float, value_loss_coeff: float,
+            entropy_loss_coeff: float, OptimCls, optim_kwargs: dict | None, clip_grad_norm: float,
+            initial_optim_state_dict: dict | None, gae_lambda: float, normalize_advantage: bool) -> None:
+        owner = type(self).__name__
+        numbers = dict(discount=discount, learning_rate=learning_rate, value_loss_coeff=value_loss_coeff,
+            entropy_loss_coeff=entropy_loss_coeff, clip_grad_norm=clip_grad_norm, gae_lambda=gae_lambda)
+        for name, value in numbers.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise TypeError(f"{type(self).__name__}: {name} must be a number, got {value!r}")
-        if not 0 <= values["discount"] <= 1:
-            raise ValueError(f"{type(self).__name__}: discount must be in [0, 1], got {values['discount']}")
-        if not 0 <= values["gae_lambda"] <= 1:
-            raise ValueError(f"{type(self).__name__}: gae_lambda must be in [0, 1], got {values['gae_lambda']}")
-        if values["learning_rate"] <= 0:
-            raise ValueError(f"{type(self).__name__}: learning_rate must be > 0, got {values['learning_rate']}")
+                raise TypeError(f"{owner}: {name} must be a number, got {value!r}")
+        if not 0 <= discount <= 1:
+            raise ValueError(f"{owner}: discount must be in [0, 1], got {discount}")
+        if not 0 <= gae_lambda <= 1:
+            raise ValueError(f"{owner}: gae_lambda must be in [0, 1], got {gae_lambda}")
+        if learning_rate <= 0:
+            raise ValueError(f"{owner}: learning_rate must be > 0, got {learning_rate}")
+        if optim_kwargs is not None and not isinstance(optim_kwargs, dict):
+            raise TypeError(f"{owner}: optim_kwargs must be a dict, got {type(optim_kwargs).__name__}")
+        self.discount = discount
+        self.learning_rate = learning_rate
+        self.value_loss_coeff = value_loss_coeff
+        self.entropy_loss_coeff = entropy_loss_coeff
+        self.OptimCls = OptimCls
+        self.optim_kwargs = dict(optim_kwargs or {})
+        self.clip_grad_norm = clip_grad_norm
+        self.initial_optim_state_dict = initial_optim_state_dict
+        self.gae_lambda = gae_lambda
+        self.normalize_advantage = normalize_advantage
 
     def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
             examples=None, world_size: int = 1, rank: int = 0) -> None:

@@ -33,29 +33,21 @@ class PPO(PolicyGradientAlgo):
             gae_lambda: float = 1.0, minibatches: int = 4, epochs: int = 4,
             ratio_clip: float = 0.1, linear_lr_schedule: bool = True,
             normalize_advantage: bool = False) -> None:
-        self._check_hyperparameters(discount=discount, learning_rate=learning_rate,
+        super().__init__(discount=discount, learning_rate=learning_rate,
             value_loss_coeff=value_loss_coeff, entropy_loss_coeff=entropy_loss_coeff,
-            clip_grad_norm=clip_grad_norm, gae_lambda=gae_lambda, ratio_clip=ratio_clip)
+            OptimCls=OptimCls, optim_kwargs=optim_kwargs, clip_grad_norm=clip_grad_norm,
+            initial_optim_state_dict=initial_optim_state_dict, gae_lambda=gae_lambda,
+            normalize_advantage=normalize_advantage)
         for name, value in (("minibatches", minibatches), ("epochs", epochs)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"PPO: {name} must be a positive int, got {value!r}")
-        if ratio_clip <= 0:
-            raise ValueError(f"PPO: ratio_clip must be > 0, got {ratio_clip}")
-        self.discount = discount
-        self.learning_rate = learning_rate
-        self.value_loss_coeff = value_loss_coeff
-        self.entropy_loss_coeff = entropy_loss_coeff
-        self.OptimCls = OptimCls
-        self.optim_kwargs = dict(optim_kwargs or {})
-        self.clip_grad_norm = clip_grad_norm
-        self.initial_optim_state_dict = initial_optim_state_dict
-        self.gae_lambda = gae_lambda
+        if isinstance(ratio_clip, bool) or not isinstance(ratio_clip, (int, float)) or ratio_clip <= 0:
+            raise ValueError(f"PPO: ratio_clip must be a number > 0, got {ratio_clip!r}")
         self.minibatches = minibatches
         self.epochs = epochs
         self.ratio_clip = ratio_clip
         self._ratio_clip = ratio_clip
         self.linear_lr_schedule = linear_lr_schedule
-        self.normalize_advantage = normalize_advantage
 
     def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
             examples=None, world_size: int = 1, rank: int = 0) -> None:
