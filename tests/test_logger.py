@@ -201,6 +201,18 @@ def test_summary_writer_missing_tensorboard_warns(tmp_path):
     assert logger.get_tf_summary_writer() is None
 
 
+def test_tensorboard_event_files_hold_the_scalars(tmp_path):
+    event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+    with run_dir(tmp_path, use_summary_writer=True) as exp_dir:
+        for itr in range(3):
+            logger.set_iteration(itr)
+            logger.record_tabular("Loss", itr * 0.5)
+            logger.dump_tabular()
+    events = event_accumulator.EventAccumulator(exp_dir)
+    events.Reload()
+    assert [(e.step, e.value) for e in events.Scalars("Loss")] == [(0, 0.0), (1, 0.5), (2, 1.0)]
+
+
 def test_summary_writer_receives_scalars(tmp_path):
     class Writer:
         def __init__(self):
