@@ -34,6 +34,7 @@ def test_buffer_contents_with_mid_batch_reset():
     assert samples.env.env_info.timeout[:, 0].tolist() == [False, False, False, True, False, False]
     assert samples.env.env_info.count[:, 0].tolist() == [1, 2, 3, 4, 1, 2]
     assert samples.env.prev_reward[:, 0].tolist() == [0, 1, 1, 1, 0, 1]
+    assert samples.env.final_observation[3, 0, 0] == 4  # before the reset to 0
     # previous action is the action taken one step before, null after a reset
     act, prev = samples.agent.action[:, 0], samples.agent.prev_action[:, 0]
     assert prev[1:4].tolist() == act[0:3].tolist() and prev[4] == 0 and prev[5] == act[4]

@@ -53,6 +53,7 @@ def build_samples_buffer(agent, env, batch_spec: BatchSpec, bootstrap_value: boo
         prev_reward=buffer_from_example(examples.reward, (T, B), share_memory),
         done=buffer_from_example(examples.done, (T, B), share_memory),
         env_info=buffer_from_example(examples.env_info, (T, B), share_memory),
+        final_observation=buffer_from_example(examples.observation, (T, B), share_memory),
     )
     samples_np = Samples(agent=agent_buffer, env=env_buffer)
     return torchify_buffer(samples_np), samples_np, examples

@@ -10,7 +10,10 @@ AgentSamples = namedarraytuple("AgentSamples", ["action", "prev_action", "agent_
 AgentSamplesBsv = namedarraytuple("AgentSamplesBsv",
     ["action", "prev_action", "agent_info", "bootstrap_value", "timeout_value"])
 EnvSamples = namedarraytuple("EnvSamples",
-    ["observation", "reward", "prev_reward", "done", "env_info"])
+    ["observation", "reward", "prev_reward", "done", "env_info", "final_observation"])
+"""``final_observation[t, b]`` is the observation an environment returned
+when its step ``t`` was ``done`` (before any reset): off-policy algorithms
+bootstrap from it at time-limit truncations. It is valid only where ``done``."""
 
 
 class BatchSpec(namedtuple("BatchSpec", "T B")):

@@ -97,9 +97,11 @@ class StepCollector(DecorrelatingStartCollector):
     steps. Done environments reset at once or at the end of the batch, per
     ``mid_batch_reset``.
 
-    At a time-limit truncation the value of the true final observation is
-    stored in ``timeout_value`` (when the buffer has that field), so that
-    returns bootstrap through the truncation instead of ending there.
+    Where a step is done, the observation it returned is kept in
+    ``final_observation``; at a time-limit truncation the value of that true
+    final observation is stored in ``timeout_value`` (when the buffer has that
+    field), so that returns bootstrap through the truncation instead of
+    ending there.
     """
 
     def __init__(self, *args, **kwargs) -> None:
@@ -148,6 +150,7 @@ class StepCollector(DecorrelatingStartCollector):
                 observation[b] = o
                 rewards[b], dones[b], env_infos[b] = r, d, env_info
                 if d:
+                    env_buf.final_observation[t, b] = o
                     traj_done = _env_info_flag(env_info, "traj_done", True)
                     any_timeout = any_timeout or _env_info_flag(env_info, "timeout", False)
                     ended.append((b, traj_done))
