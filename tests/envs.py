@@ -58,3 +58,24 @@ def make_counting_env(info_example: dict | None = None, **kwargs: Any) -> GymEnv
     """A wrapped ``CountingEnv`` (``kwargs`` go to CountingEnv), usable as a
     sampler's ``EnvCls``."""
     return GymEnvWrapper(CountingEnv(**kwargs), info_example=info_example)
+
+
+class RaisingEnv(CountingEnv):
+    """A CountingEnv whose ``step`` raises on its ``raise_at``-th step."""
+
+    def __init__(self, raise_at: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.raise_at = raise_at
+        self.steps = 0
+
+    def step(self, action: Any) -> tuple:
+        """Count one step, or fail on purpose."""
+        self.steps += 1
+        if self.steps == self.raise_at:
+            raise RuntimeError(f"RaisingEnv: deliberate failure at step {self.steps}")
+        return super().step(action)
+
+
+def make_raising_env(raise_at: int, **kwargs: Any) -> GymEnvWrapper:
+    """A wrapped ``RaisingEnv``, usable as a sampler's ``EnvCls``."""
+    return GymEnvWrapper(RaisingEnv(raise_at=raise_at, **kwargs))

@@ -33,8 +33,9 @@ def first_solved_step(rows, threshold):
     return None
 
 
-def test_ppo_solves_cartpole_within_100k_steps():
-    rows = read_progress(train_ppo_cartpole(n_steps=100_000, seed=1))
+@pytest.mark.parametrize("sampler", ["serial", "cpu", "gpu"])
+def test_ppo_solves_cartpole_within_100k_steps(sampler):
+    rows = read_progress(train_ppo_cartpole(n_steps=100_000, seed=1, sampler=sampler))
     solved_at = first_solved_step(rows, 475)
     best = max(r["ReturnAverage"] for r in rows)
     assert solved_at is not None and solved_at <= 100_000, f"best eval return {best}"

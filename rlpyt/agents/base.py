@@ -2,12 +2,16 @@
 (``step``, no gradients) and by algorithms (``__call__``, with gradients)."""
 from __future__ import annotations
 
+import copy
+
 import torch
 
-from rlpyt.utils.buffer import buffer_to
+from rlpyt.utils.buffer import buffer_func, buffer_to
 from rlpyt.utils.collections import namedarraytuple
 
 AgentInputs = namedarraytuple("AgentInputs", ["observation", "prev_action", "prev_reward"])
+AgentInputsRnn = namedarraytuple("AgentInputsRnn",
+    ["observation", "prev_action", "prev_reward", "init_rnn_state"])
 AgentStep = namedarraytuple("AgentStep", ["action", "agent_info"])
 
 
@@ -67,10 +71,16 @@ class BaseAgent:
         self.env_ranks = env_ranks
 
     def to_device(self, cuda_idx: int | None = None) -> None:
-        """Move the model to GPU ``cuda_idx`` (stays on the CPU for None)."""
+        """Move the model to GPU ``cuda_idx`` (stays on the CPU for None).
+
+        A model in shared memory stays there, on the CPU, for the sampler's
+        workers; the GPU gets a copy, and ``sync_shared_memory`` copies the
+        trained weights back before each batch."""
         if cuda_idx is None:
             return
         self.device = torch.device("cuda", index=cuda_idx)
+        if self.shared_model is self.model:
+            self.model = copy.deepcopy(self.shared_model)
         self.model.to(self.device)
 
     def to_model_device(self, inputs):
@@ -118,7 +128,83 @@ class BaseAgent:
     def reset_one(self, idx: int) -> None:
         """Forget the per-environment state of environment ``idx``."""
 
+    def collector_initialize(self, global_B: int = 1, env_ranks: list | None = None) -> None:
+        """Called in each sampler worker with the global ranks of the
+        environments that worker steps (for per-environment settings)."""
+        self.global_B = global_B
+        self.env_ranks = env_ranks
+
     def sync_shared_memory(self) -> None:
         """Copy the trained model into the shared-memory model used by workers."""
         if self.shared_model is not None and self.shared_model is not self.model:
             self.shared_model.load_state_dict(self.model.state_dict())
+
+
+class RecurrentAgentMixin:
+    """Rnn-state bookkeeping for recurrent agents (put it first in the bases).
+
+    The agent keeps the rnn state of its B environments (leaves [N, B, H])
+    between ``step`` calls, one state per mode: sampling, evaluation and
+    training never see each other's state, and entering ``eval_mode`` starts
+    evaluation from zeros (every evaluation starts fresh episodes).
+    ``reset()`` forgets the current mode's state, ``reset_one(idx)`` zeroes
+    environment ``idx``'s part of it.
+    """
+
+    recurrent = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._rnn_states = {"sample": None, "train": None, "eval": None}
+
+    @property
+    def _rnn_key(self) -> str:
+        return self._mode or "sample"
+
+    @property
+    def prev_rnn_state(self):
+        """The current mode's rnn state (None: zeros, after a reset)."""
+        return self._rnn_states[self._rnn_key]
+
+    def advance_rnn_state(self, new_rnn_state) -> None:
+        """Make ``new_rnn_state`` the current mode's state."""
+        self._rnn_states[self._rnn_key] = new_rnn_state
+
+    def reset(self) -> None:
+        """Forget the current mode's rnn state (all environments)."""
+        super().reset()
+        self._rnn_states[self._rnn_key] = None
+
+    def reset_one(self, idx: int) -> None:
+        """Zero environment ``idx``'s rnn state in the current mode."""
+        super().reset_one(idx)
+        state = self.prev_rnn_state
+        if state is not None:
+            state[:, idx] = 0
+
+    def eval_mode(self, itr: int) -> None:
+        """Enter eval mode with a zero evaluation state."""
+        super().eval_mode(itr)
+        self._rnn_states["eval"] = None
+
+    def model_over_resets(self, model_inputs: tuple, init_rnn_state, reset=None) -> tuple:
+        """The model over [T, B] inputs from ``init_rnn_state`` ([N, B, H]),
+        zeroing each environment's state where ``reset`` [T, B] is True, as
+        ``reset_one`` did while sampling (``reset[t]``: the environment
+        restarted after step t-1; ``reset[0]`` is ignored, the stored initial
+        state already holds it). The sequence is split only at the time steps
+        where some environment resets; returns the model's outputs over all
+        T steps, the last one being the final rnn state."""
+        starts = [] if reset is None else (torch.nonzero(reset[1:].reshape(reset.shape[0] - 1, -1)
+            .any(dim=1)).flatten() + 1).tolist()
+        if not starts:
+            return self.model(*model_inputs, init_rnn_state)
+        bounds = [0, *starts, reset.shape[0]]
+        pieces, state = [], init_rnn_state
+        for t0, t1 in zip(bounds[:-1], bounds[1:]):
+            if t0 > 0:
+                keep = torch.logical_not(reset[t0]).to(self.device)
+                state = buffer_func(state, lambda s: s * keep.view((1, -1) + (1,) * (s.dim() - 2)).to(s.dtype))
+            *outputs, state = self.model(*[x[t0:t1] for x in model_inputs], state)
+            pieces.append(outputs)
+        return (*[torch.cat(parts, dim=0) for parts in zip(*pieces)], state)

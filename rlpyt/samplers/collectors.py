@@ -16,6 +16,19 @@ from rlpyt.samplers.collections import TrajInfo
 from rlpyt.utils.buffer import buffer_from_example, torchify_buffer
 
 
+def step_envs(envs, action, idle: list) -> list:
+    """Step every environment that is not idle; ``None`` for idle ones.
+
+    ``envs`` is a list of environments, or an environment group with a
+    ``step_many(action, idle)`` method that steps them all at once (the GPU
+    sampler's environments in worker processes).
+    """
+    step_many = getattr(envs, "step_many", None)
+    if step_many is not None:
+        return step_many(action, idle)
+    return [None if wait else env.step(a) for env, a, wait in zip(envs, action, idle)]
+
+
 def _reads_agent_info(traj_info) -> bool:
     """Whether a trajectory info's ``step`` may read ``agent_info``: only
     overrides of ``TrajInfo.step`` can, so the base class is spared building
@@ -140,11 +153,11 @@ class StepCollector(DecorrelatingStartCollector):
                 self._agent_info_pyt[t] = step_info
             agent_info = agent_buf.agent_info[t] if pass_agent_info else None
             ended, any_timeout = [], False
-            for b, env in enumerate(self.envs):
-                if self._waiting[b]:
+            for b, result in enumerate(step_envs(self.envs, action, self._waiting)):
+                if result is None:
                     rewards[b], dones[b], env_infos[b] = 0.0, True, self._idle_info
                     continue
-                o, r, d, env_info = env.step(action[b])
+                o, r, d, env_info = result
                 traj_infos[b].step(observation[b], action[b], r, d,
                     None if agent_info is None else agent_info[b], env_info)
                 observation[b] = o

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rlpyt.samplers.collectors import BaseEvalCollector, _env_info_flag
+from rlpyt.samplers.collectors import BaseEvalCollector, _env_info_flag, step_envs
 from rlpyt.utils.buffer import buffer_from_example, torchify_buffer
 
 
@@ -23,13 +23,14 @@ class SerialEvalCollector(BaseEvalCollector):
         action = buffer_from_example(null_action, len(self.envs))
         reward = np.zeros(len(self.envs), dtype=np.float32)
         obs_pyt, act_pyt, rew_pyt = torchify_buffer((observation, action, reward))
+        idle = [False] * len(self.envs)
         self.agent.reset()
         self.agent.eval_mode(itr)
         for _ in range(self.max_T):
             step_action, _info = self.agent.step(obs_pyt, act_pyt, rew_pyt)
             action[:] = step_action.numpy()
-            for b, env in enumerate(self.envs):
-                o, r, d, env_info = env.step(action[b])
+            for b, (env, result) in enumerate(zip(self.envs, step_envs(self.envs, action, idle))):
+                o, r, d, env_info = result
                 traj_infos[b].step(observation[b], action[b], r, d, None, env_info)
                 observation[b], reward[b] = o, r
                 if d and _env_info_flag(env_info, "traj_done", True):
