@@ -11,6 +11,7 @@ import torch
 from rlpyt.agents.pg.categorical import CategoricalPgAgent
 from rlpyt.samplers.parallel.cpu.collectors import CpuWaitResetCollector
 from rlpyt.samplers.parallel.cpu.sampler import CpuSampler
+from rlpyt.samplers.parallel.gpu.alternating_sampler import AlternatingSampler, NoOverlapAlternatingSampler
 from rlpyt.samplers.parallel.gpu.collectors import GpuWaitResetCollector
 from rlpyt.samplers.parallel.gpu.sampler import GpuSampler
 from rlpyt.samplers.parallel.worker import WorkerError
@@ -56,14 +57,14 @@ def serial_reference():
     return run_sampler(SerialSampler)
 
 
-@pytest.mark.parametrize("SamplerCls", [CpuSampler, GpuSampler])
+@pytest.mark.parametrize("SamplerCls", [CpuSampler, GpuSampler, AlternatingSampler, NoOverlapAlternatingSampler])
 @pytest.mark.parametrize("start_method", ["fork", "spawn"])
 def test_parallel_samples_equal_serial(SamplerCls, start_method, serial_reference):
     assert_same(run_sampler(SamplerCls, start_method=start_method), serial_reference)
 
 
 @pytest.mark.parametrize("SamplerCls,collector", [(CpuSampler, CpuWaitResetCollector),
-    (GpuSampler, GpuWaitResetCollector)])
+    (GpuSampler, GpuWaitResetCollector), (AlternatingSampler, GpuWaitResetCollector)])
 def test_wait_reset_collectors_equal_serial(SamplerCls, collector):
     reference = run_sampler(SerialSampler, collector=CpuWaitResetCollector)
     assert_same(run_sampler(SamplerCls, collector=collector), reference)
@@ -80,7 +81,7 @@ def shm_entries():
     return set(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else set()
 
 
-@pytest.mark.parametrize("SamplerCls", [CpuSampler, GpuSampler])
+@pytest.mark.parametrize("SamplerCls", [CpuSampler, GpuSampler, AlternatingSampler])
 def test_worker_exception_surfaces_with_traceback(SamplerCls):
     before = shm_entries()
     sampler = SamplerCls(EnvCls=make_raising_env, env_kwargs=dict(raise_at=10), batch_T=5, batch_B=2,
@@ -126,3 +127,11 @@ def test_bad_affinity_fails_at_initialize(SamplerCls, affinity, match):
     with pytest.raises(ValueError, match=match):
         sampler.initialize(CategoricalPgAgent(), affinity=affinity, seed=0)
     assert sampler_children() == []
+
+
+@pytest.mark.parametrize("batch_B,workers,match", [(3, [0, 0], "batch_B must be even"),
+    (4, [0, 0, 0], "even number of workers")])
+def test_alternating_layout_errors(batch_B, workers, match):
+    sampler = AlternatingSampler(EnvCls=make_counting_env, env_kwargs={}, batch_T=5, batch_B=batch_B)
+    with pytest.raises(ValueError, match=match):
+        sampler.initialize(CategoricalPgAgent(), affinity=dict(workers_cpus=workers), seed=0)

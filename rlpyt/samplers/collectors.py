@@ -130,59 +130,92 @@ class StepCollector(DecorrelatingStartCollector):
 
     def collect_batch(self, agent_inputs, traj_infos: list, itr: int):
         """Fill the samples buffer; returns ``(agent_inputs, traj_infos, completed)``."""
-        agent_buf, env_buf = self.samples_np.agent, self.samples_np.env
-        observation, action, reward = agent_inputs
-        obs_pyt, act_pyt, rew_pyt = torchify_buffer(agent_inputs)
-        self._reset_waiting(observation, action, reward)
-        bootstrap = "bootstrap_value" in agent_buf
-        if bootstrap:
-            agent_buf.timeout_value[:] = 0
-        pass_agent_info = _reads_agent_info(traj_infos[0])
-        n_envs = len(self.envs)
-        env_infos = [self._idle_info] * n_envs
-        rewards, dones = [0.0] * n_envs, [False] * n_envs
-        completed = []
+        self.start_batch(agent_inputs, traj_infos)
         for t in range(self.batch_T):
-            env_buf.observation[t] = observation
-            agent_buf.prev_action[t] = action
-            env_buf.prev_reward[t] = reward
-            step_action, step_info = self.agent.step(obs_pyt, act_pyt, rew_pyt)
-            action[:] = step_action.numpy()
-            agent_buf.action[t] = action
-            if step_info is not None:
-                self._agent_info_pyt[t] = step_info
-            agent_info = agent_buf.agent_info[t] if pass_agent_info else None
-            ended, any_timeout = [], False
-            for b, result in enumerate(step_envs(self.envs, action, self._waiting)):
-                if result is None:
-                    rewards[b], dones[b], env_infos[b] = 0.0, True, self._idle_info
-                    continue
-                o, r, d, env_info = result
-                traj_infos[b].step(observation[b], action[b], r, d,
-                    None if agent_info is None else agent_info[b], env_info)
-                observation[b] = o
-                rewards[b], dones[b], env_infos[b] = r, d, env_info
-                if d:
-                    env_buf.final_observation[t, b] = o
-                    traj_done = _env_info_flag(env_info, "traj_done", True)
-                    any_timeout = any_timeout or _env_info_flag(env_info, "timeout", False)
-                    ended.append((b, traj_done))
-                    if traj_done:
-                        completed.append(traj_infos[b].terminate(o))
-                        traj_infos[b] = self.TrajInfoCls()
-            reward[:] = rewards
-            env_buf.reward[t] = rewards
-            env_buf.done[t] = dones
-            if self._info_cls is not None:
-                env_buf.env_info[t] = self._info_cls(*zip(*env_infos))
-            if bootstrap and any_timeout:
-                value = self.agent.value(obs_pyt, act_pyt, rew_pyt).numpy()
-                agent_buf.timeout_value[t] = np.where(env_buf.env_info.timeout[t], value, 0)
-            for b, traj_done in ended:
-                self._end(b, traj_done, observation, action, reward)
-        if bootstrap:
-            agent_buf.bootstrap_value[0] = self.agent.value(obs_pyt, act_pyt, rew_pyt).numpy()
-        return AgentInputs(observation, action, reward), traj_infos, completed
+            self.act(t)
+            self.send(t)
+            self.receive(t)
+        return self.finish_batch()
+
+    def start_batch(self, agent_inputs, traj_infos: list) -> None:
+        """Take the carried-over state; restart environments idle since the last batch."""
+        observation, action, reward = agent_inputs
+        self._inputs = agent_inputs
+        self._inputs_pyt = torchify_buffer(agent_inputs)
+        self._traj_infos = traj_infos
+        self._completed = []
+        self._reset_waiting(observation, action, reward)
+        self._bootstrap = "bootstrap_value" in self.samples_np.agent
+        if self._bootstrap:
+            self.samples_np.agent.timeout_value[:] = 0
+        self._pass_agent_info = _reads_agent_info(traj_infos[0])
+        n_envs = len(self.envs)
+        self._env_infos = [self._idle_info] * n_envs
+        self._rewards, self._dones = [0.0] * n_envs, [False] * n_envs
+
+    def act(self, t: int) -> None:
+        """Record step ``t``'s inputs and let the agent choose actions."""
+        agent_buf, env_buf = self.samples_np.agent, self.samples_np.env
+        observation, action, reward = self._inputs
+        env_buf.observation[t] = observation
+        agent_buf.prev_action[t] = action
+        env_buf.prev_reward[t] = reward
+        step_action, step_info = self.agent.step(*self._inputs_pyt)
+        action[:] = step_action.numpy()
+        agent_buf.action[t] = action
+        if step_info is not None:
+            self._agent_info_pyt[t] = step_info
+
+    def send(self, t: int) -> None:
+        """Start stepping the environments (at once for environments in this
+        process; without waiting for environments in workers)."""
+        send_many = getattr(self.envs, "send_many", None)
+        if send_many is None:
+            self._results = step_envs(self.envs, self._inputs.prev_action, self._waiting)
+        else:
+            send_many(self._inputs.prev_action, self._waiting)
+
+    def receive(self, t: int) -> None:
+        """Take step ``t``'s results: trajectory infos, buffers, resets."""
+        results = self._results if not hasattr(self.envs, "receive_many") else self.envs.receive_many(self._waiting)
+        agent_buf, env_buf = self.samples_np.agent, self.samples_np.env
+        observation, action, reward = self._inputs
+        traj_infos, rewards, dones, env_infos = self._traj_infos, self._rewards, self._dones, self._env_infos
+        agent_info = agent_buf.agent_info[t] if self._pass_agent_info else None
+        ended, any_timeout = [], False
+        for b, result in enumerate(results):
+            if result is None:
+                rewards[b], dones[b], env_infos[b] = 0.0, True, self._idle_info
+                continue
+            o, r, d, env_info = result
+            traj_infos[b].step(observation[b], action[b], r, d,
+                None if agent_info is None else agent_info[b], env_info)
+            observation[b] = o
+            rewards[b], dones[b], env_infos[b] = r, d, env_info
+            if d:
+                env_buf.final_observation[t, b] = o
+                traj_done = _env_info_flag(env_info, "traj_done", True)
+                any_timeout = any_timeout or _env_info_flag(env_info, "timeout", False)
+                ended.append((b, traj_done))
+                if traj_done:
+                    self._completed.append(traj_infos[b].terminate(o))
+                    traj_infos[b] = self.TrajInfoCls()
+        reward[:] = rewards
+        env_buf.reward[t] = rewards
+        env_buf.done[t] = dones
+        if self._info_cls is not None:
+            env_buf.env_info[t] = self._info_cls(*zip(*env_infos))
+        if self._bootstrap and any_timeout:
+            value = self.agent.value(*self._inputs_pyt).numpy()
+            agent_buf.timeout_value[t] = np.where(env_buf.env_info.timeout[t], value, 0)
+        for b, traj_done in ended:
+            self._end(b, traj_done, observation, action, reward)
+
+    def finish_batch(self):
+        """Bootstrap values; returns ``(agent_inputs, traj_infos, completed)``."""
+        if self._bootstrap:
+            self.samples_np.agent.bootstrap_value[0] = self.agent.value(*self._inputs_pyt).numpy()
+        return AgentInputs(*self._inputs), self._traj_infos, self._completed
 
     def _end(self, b: int, traj_done: bool, observation, action, reward) -> None:
         """Environment ``b`` is done: restart it now, or idle until the batch ends."""

@@ -95,7 +95,11 @@ class RemoteEnv:
 
 class RemoteEnvs:
     """The environments of one group ("train" or "eval") across all workers,
-    indexed globally; ``step_many`` steps them all in one round of messages."""
+    indexed from 0; ``send_many`` / ``receive_many`` step them all in one
+    round of messages, so the caller can work while they step.
+
+    ``slices[rank]`` are the rows of ``step_np`` worker ``rank`` steps
+    (empty for workers outside this group)."""
 
     def __init__(self, workers, name: str, step_np: StepBuffer, slices: list, spaces, info_cls) -> None:
         self.workers = workers
@@ -104,6 +108,7 @@ class RemoteEnvs:
         self.spaces = spaces
         self.info_cls = info_cls
         self._owner = [(rank, b - s.start) for rank, s in enumerate(slices) for b in range(s.start, s.stop)]
+        self._ranks = sorted({rank for rank, _ in self._owner})
         self._envs = [RemoteEnv(self, b) for b in range(len(self._owner))]
 
     def __len__(self) -> int:
@@ -121,14 +126,25 @@ class RemoteEnvs:
         self.workers.send(command, (self.name, local, action), ranks=[rank])
         return self.workers.gather(ranks=[rank])[0]
 
-    def step_many(self, action, idle: list) -> list:
-        """Step every environment not idle; per environment ``EnvStep``-like
-        tuples (views of the shared buffer), ``None`` for idle ones."""
+    def send_many(self, action, idle: list) -> None:
+        """Start stepping every environment not idle (returns without waiting)."""
         buf = self.step_np
         buf.action[:] = action
         buf.idle[:] = idle
-        self.workers.call("step", self.name)
+        self.workers.send("step", self.name, ranks=self._ranks)
+
+    def receive_many(self, idle: list) -> list:
+        """Wait for the step started by ``send_many``; per environment
+        ``EnvStep``-like tuples (views of the shared buffer), ``None`` for
+        idle ones."""
+        self.workers.gather(ranks=self._ranks)
+        buf = self.step_np
         infos = zip(*buf.env_info) if self.info_cls is not None else [None] * len(idle)
         return [None if wait else (buf.observation[b], float(buf.reward[b]), bool(buf.done[b]),
             None if info is None else self.info_cls(*info))
             for b, (wait, info) in enumerate(zip(idle, infos))]
+
+    def step_many(self, action, idle: list) -> list:
+        """``send_many`` then ``receive_many``."""
+        self.send_many(action, idle)
+        return self.receive_many(idle)

@@ -49,22 +49,28 @@ class GpuSampler(ParallelSamplerBase):
         shared = [dict(step_np=step_np[s], eval_step_np=None if eval_step_np is None else eval_step_np[es])
             for s, es in zip(slices, eval_slices)]
         self.start_workers(EnvWorker, configs, shared, layout, affinity, seed)
-        info_cls = type(examples.env_info) if is_namedtuple(examples.env_info) else None
-        envs = RemoteEnvs(self.workers, "train", step_np, slices, spaces, info_cls)
+        self.info_cls = type(examples.env_info) if is_namedtuple(examples.env_info) else None
+        self.spaces = spaces
+        self.agent = agent
+        self.samples_pyt, self.samples_np = samples_pyt, samples_np
         traj_info_factory = self.traj_info_factory(traj_info_kwargs)
-        self.collector = self.CollectorCls(rank=0, envs=envs, samples_np=samples_np,
-            batch_T=self.batch_spec.T, TrajInfoCls=traj_info_factory, agent=agent,
-            global_B=global_B, env_ranks=env_ranks)
-        self.agent_inputs, self.traj_infos = self.collector.start_envs(self.max_decorrelation_steps)
+        self.make_collectors(step_np, slices, traj_info_factory, global_B, env_ranks)
         self.eval_collector = None
         if self.eval_n_envs:
-            eval_envs = RemoteEnvs(self.workers, "eval", eval_step_np, eval_slices, spaces, info_cls)
+            eval_envs = RemoteEnvs(self.workers, "eval", eval_step_np, eval_slices, spaces, self.info_cls)
             self.eval_collector = self.eval_CollectorCls(rank=0, envs=eval_envs,
                 TrajInfoCls=traj_info_factory, max_T=self.eval_max_steps // self.eval_n_envs,
                 agent=agent, max_trajectories=self.eval_max_trajectories)
-        self.agent = agent
-        self.samples_pyt, self.samples_np = samples_pyt, samples_np
         return examples
+
+    def make_collectors(self, step_np, slices: list, traj_info_factory, global_B: int,
+            env_ranks: list) -> None:
+        """One collector over all B environments, started (and decorrelated)."""
+        envs = RemoteEnvs(self.workers, "train", step_np, slices, self.spaces, self.info_cls)
+        self.collector = self.CollectorCls(rank=0, envs=envs, samples_np=self.samples_np,
+            batch_T=self.batch_spec.T, TrajInfoCls=traj_info_factory, agent=self.agent,
+            global_B=global_B, env_ranks=env_ranks)
+        self.agent_inputs, self.traj_infos = self.collector.start_envs(self.max_decorrelation_steps)
 
     def obtain_samples(self, itr: int):
         """One [T, B] batch and the completed trajectories."""
