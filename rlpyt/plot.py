@@ -2,10 +2,13 @@
 
 ``python -m rlpyt.plot data/local/20240101/ppo --split algo.learning_rate``
 finds every run under the given paths, groups runs by the values of the
-``--split`` keys in their params.json, and draws per group the mean over runs
-with a shaded min-max band, after interpolating every run onto a common x
-grid. It also prints a table of each group's final and best values. Scripts
-call :func:`plot_runs` directly.
+``--split`` keys (dotted paths into the run's params.json, or else into the
+``variant_config.json`` the launcher saved beside the run), and draws per
+group the mean over runs with a shaded spread (min-max, or +-1 standard
+deviation with ``--spread std``), after interpolating every run onto a common
+x grid. It also prints a table per group of the final values (each run's last
+logged value: mean, standard deviation, min, max over runs) and the best value
+of the mean curve. Scripts call :func:`plot_runs` directly.
 """
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+VARIANT_FILE = "variant_config.json"
+SPREADS = ("minmax", "std")
 MISSING_MATPLOTLIB = ("rlpyt.plot needs matplotlib, which is not installed; "
                       "install the plot extra: pip install rlpyt[plot]")
 GRID_POINTS = 200
@@ -31,7 +36,9 @@ class PlotError(Exception):
 
 @dataclass
 class _Run:
-    """One run's curve: x and y with nan rows dropped, sorted by x."""
+    """One run's curve (x and y with nan rows dropped, sorted by x) and its
+    settings: ``params`` holds the run's params.json under ``"params"`` and the
+    launcher's variant for its folder under ``"variant"`` ({} where missing)."""
 
     folder: str
     x: np.ndarray
@@ -80,23 +87,34 @@ def _read_run(csv_path: str, x: str, y: str) -> _Run | None:
         return None
     order = np.argsort(xs[keep], kind="stable")
     folder = os.path.dirname(csv_path)
-    return _Run(folder, xs[keep][order], ys[keep][order], _read_params(folder))
+    params = dict(variant=_read_json(os.path.join(os.path.dirname(folder), VARIANT_FILE)),
+                  params=_read_json(os.path.join(folder, "params.json")))
+    return _Run(folder, xs[keep][order], ys[keep][order], params)
 
 
-def _read_params(folder: str) -> dict:
-    path = os.path.join(folder, "params.json")
+def _read_json(path: str) -> dict:
+    """A json dict from ``path``; {} if it is missing or unreadable (with a note)."""
     if not os.path.exists(path):
         return {}
     try:
         with open(path) as f:
-            params = json.load(f)
+            data = json.load(f)
     except (OSError, ValueError) as err:
         print(f"note: ignoring unreadable {path}: {err}")
         return {}
-    return params if isinstance(params, dict) else {}
+    return data if isinstance(data, dict) else {}
 
 
-def _lookup(params: dict, dotted: str) -> Any:
+def _lookup(run_params: dict, dotted: str) -> Any:
+    """The value of a split key for one run: from params.json, else its variant."""
+    for source in (run_params["params"], run_params["variant"]):
+        value = _lookup_in(source, dotted)
+        if value is not None:
+            return value
+    return None
+
+
+def _lookup_in(params: dict, dotted: str) -> Any:
     """``params["algo"]["learning_rate"]`` for ``"algo.learning_rate"`` (or a flat key)."""
     if dotted in params:
         return params[dotted]
@@ -133,13 +151,19 @@ def _curves_on_grid(runs: list[_Run]) -> tuple[np.ndarray, np.ndarray]:
     return grid, np.array(rows)
 
 
-def _summarize(curves: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean, min and max over runs, ignoring nan without warnings."""
+def _summarize(curves: np.ndarray, spread: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean over runs and the band's low and high edges (min and max, or mean
+    +- standard deviation), ignoring nan without warnings."""
     valid = ~np.isnan(curves)
     count = valid.sum(axis=0)
+    nan = np.full(curves.shape[1], np.nan)
     total = np.where(valid, curves, 0.0).sum(axis=0)
-    mean = np.divide(total, count, out=np.full(total.shape, np.nan), where=count > 0)
-    return mean, np.fmin.reduce(curves, axis=0), np.fmax.reduce(curves, axis=0)
+    mean = np.divide(total, count, out=nan.copy(), where=count > 0)
+    if spread == "minmax":
+        return mean, np.fmin.reduce(curves, axis=0), np.fmax.reduce(curves, axis=0)
+    squares = np.where(valid, (curves - mean) ** 2, 0.0).sum(axis=0)
+    std = np.sqrt(np.divide(squares, count, out=nan.copy(), where=count > 0))
+    return mean, mean - std, mean + std
 
 
 def _figure_classes() -> tuple[Any, Any]:
@@ -157,23 +181,53 @@ def _default_out(first_path: str) -> str:
     return os.path.join(folder or ".", "plot.png")
 
 
-def _print_table(rows: list[tuple[str, int, float, float]]) -> None:
-    width = max([len("group")] + [len(r[0]) for r in rows])
-    print(f"{'group':<{width}}  {'runs':>4}  {'final':>12}  {'best':>12}")
-    for label, n, final, best in rows:
-        print(f"{label:<{width}}  {n:>4d}  {final:>12.6g}  {best:>12.6g}")
+@dataclass
+class GroupSummary:
+    """One row of the printed table: a group's runs and their final values.
+
+    ``final`` and ``final_std`` are the mean and (population) standard
+    deviation over runs of each run's last logged value, ``final_min`` and
+    ``final_max`` their extremes, ``best`` the peak of the group's mean curve.
+    """
+
+    label: str
+    runs: int
+    final: float
+    final_std: float
+    final_min: float
+    final_max: float
+    best: float
+
+
+def _group_summary(label: str, group: list[_Run], mean_curve: np.ndarray) -> GroupSummary:
+    finals = np.array([r.y[-1] for r in group])
+    return GroupSummary(label, len(group), float(finals.mean()), float(finals.std()),
+                        float(finals.min()), float(finals.max()), float(np.nanmax(mean_curve)))
+
+
+def _print_table(rows: list[GroupSummary]) -> None:
+    width = max([len("group")] + [len(r.label) for r in rows])
+    names = ("final", "final_std", "final_min", "final_max", "best")
+    print(f"{'group':<{width}}  {'runs':>4}" + "".join(f"  {n:>12}" for n in names))
+    for row in rows:
+        numbers = "".join(f"  {getattr(row, n):>12.6g}" for n in names)
+        print(f"{row.label:<{width}}  {row.runs:>4d}{numbers}")
 
 
 def plot_runs(paths: str | Sequence[str], y: str = "ReturnAverage",
               x: str = "Diagnostics/CumSteps", split: Sequence[str] = (),
-              out: str | None = None, title: str | None = None) -> str:
+              out: str | None = None, title: str | None = None,
+              spread: str = "minmax") -> str:
     """Plot the runs under ``paths`` into a PNG and print a summary table.
 
-    Runs lacking ``x`` or ``y`` are skipped with a printed note. Per group the
-    table gives the number of runs, the final value (mean over runs of each
-    run's last non-nan ``y``) and the best value (the peak of the group's mean
-    curve). Returns the path of the PNG written.
+    Runs lacking ``x`` or ``y`` are skipped with a printed note; runs of
+    different lengths each count where they have data. Per group the table
+    gives a :class:`GroupSummary`. ``spread`` is the band drawn around each
+    mean: ``"minmax"`` over runs or ``"std"`` (+-1 standard deviation).
+    Returns the path of the PNG written.
     """
+    if spread not in SPREADS:
+        raise PlotError(f"spread must be one of {SPREADS}, got {spread!r}")
     Figure, FigureCanvasAgg = _figure_classes()
     paths = [os.fspath(paths)] if isinstance(paths, (str, os.PathLike)) else [
         os.fspath(p) for p in paths]
@@ -191,11 +245,10 @@ def plot_runs(paths: str | Sequence[str], y: str = "ReturnAverage",
     table = []
     for label, group in _group_runs(runs, split).items():
         grid, curves = _curves_on_grid(group)
-        mean, low, high = _summarize(curves)
+        mean, low, high = _summarize(curves, spread)
         line, = ax.plot(grid, mean, label=f"{label} (n={len(group)})")
         ax.fill_between(grid, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
-        final = float(np.mean([r.y[-1] for r in group]))
-        table.append((label, len(group), final, float(np.nanmax(mean))))
+        table.append(_group_summary(label, group, mean))
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.set_title(title if title is not None else y)
@@ -220,6 +273,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", default=None,
                         help="PNG path (default: plot.png in the first path's folder)")
     parser.add_argument("--title", default=None, help="figure title (default: the y column)")
+    parser.add_argument("--spread", default="minmax", choices=SPREADS,
+                        help="band around each group's mean: min-max over runs, or +-1 std")
     return parser.parse_args(argv)
 
 
@@ -232,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.exit(MISSING_MATPLOTLIB)
     try:
         plot_runs(args.paths, y=args.y, x=args.x, split=args.split, out=args.out,
-                  title=args.title)
+                  title=args.title, spread=args.spread)
     except PlotError as err:
         sys.exit(f"rlpyt-plot: {err}")
     return 0

@@ -1,0 +1,1 @@
+"""Presets for classic-control environments (CartPole, Acrobot, Pendulum, ...)."""

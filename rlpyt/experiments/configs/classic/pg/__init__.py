@@ -1,0 +1,1 @@
+"""Policy-gradient presets for classic control."""

@@ -1,0 +1,1 @@
+"""Sweeps on local hardware: affinity codes, variants, and the experiment launcher."""
