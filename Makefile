@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make demo   set up .venv and train PPO on CartPole (log + plot under data/)
-#   make test   set up .venv and run the test suite
+#   make test   set up .venv (with the Atari and MuJoCo extras the tests use) and run the test suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,plot,tensorboard]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,plot,tensorboard,atari,mujoco]"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -1,26 +1,16 @@
-"""Policy-gradient agent for discrete actions."""
+"""Policy-gradient agents for discrete actions."""
 from __future__ import annotations
 
-import torch
-
-from rlpyt.agents.base import AgentStep
-from rlpyt.agents.pg.base import AgentInfo, PgAgentBase, rlpyt_space
+from rlpyt.agents.pg.base import PgAgentBase, RecurrentPgAgentBase, rlpyt_space
 from rlpyt.distributions.categorical import Categorical, DistInfo
+from rlpyt.models.pg.lstm import CategoricalPgLstmModel
 from rlpyt.models.pg.mlp import CategoricalPgMlpModel
 from rlpyt.spaces.int_box import IntBox
 
 
-class CategoricalPgAgent(PgAgentBase):
-    """Samples discrete actions from the model's probabilities.
-
-    The model's ``forward(observation, prev_action, prev_reward)`` receives the
-    previous action one-hot encoded and returns ``(pi, value)``: action
-    probabilities [..., n_actions] and value [...]. Without ``ModelCls`` a
-    policy/value MLP sized from the env spaces is used; a user's ``ModelCls``
-    gets only ``model_kwargs``.
-    """
-
-    DefaultModelCls = CategoricalPgMlpModel
+class CategoricalMixin:
+    """Discrete actions: checks the space, one-hot encodes the previous
+    action for the model, and reads the model's probabilities ``pi``."""
 
     def initialize(self, env_spaces, share_memory: bool = False, global_B: int = 1,
             env_ranks: list | None = None) -> None:
@@ -36,27 +26,34 @@ class CategoricalPgAgent(PgAgentBase):
         """Policy output width: the number of actions."""
         return int(action_space.n)
 
-    def __call__(self, observation, prev_action, prev_reward):
-        """Training forward: ``(DistInfo(prob), value)`` on the CPU."""
+    def model_inputs(self, observation, prev_action, prev_reward) -> tuple:
+        """Inputs on the model's device, the previous action one-hot."""
         prev_action = self.distribution.to_onehot(prev_action)
-        inputs = self.to_model_device((observation, prev_action, prev_reward))
-        pi, value = self.model(*inputs)
-        return self.to_cpu((DistInfo(prob=pi), value))
+        return self.to_model_device((observation, prev_action, prev_reward))
 
-    @torch.no_grad()
-    def step(self, observation, prev_action, prev_reward) -> AgentStep:
-        """Sample actions; ``agent_info`` holds the distribution and the value."""
-        prev_action = self.distribution.to_onehot(prev_action)
-        inputs = self.to_model_device((observation, prev_action, prev_reward))
-        pi, value = self.model(*inputs)
-        dist_info = DistInfo(prob=pi)
-        action = self.distribution.sample(dist_info)
-        return self.to_cpu(AgentStep(action=action, agent_info=AgentInfo(dist_info=dist_info, value=value)))
+    def dist_info(self, pi) -> DistInfo:
+        """``DistInfo(prob=pi)``."""
+        return DistInfo(prob=pi)
 
-    @torch.no_grad()
-    def value(self, observation, prev_action, prev_reward) -> torch.Tensor:
-        """State value, for bootstrapping."""
-        prev_action = self.distribution.to_onehot(prev_action)
-        inputs = self.to_model_device((observation, prev_action, prev_reward))
-        _pi, value = self.model(*inputs)
-        return self.to_cpu(value)
+
+class CategoricalPgAgent(CategoricalMixin, PgAgentBase):
+    """Samples discrete actions from the model's probabilities.
+
+    The model's ``forward(observation, prev_action, prev_reward)`` receives the
+    previous action one-hot encoded and returns ``(pi, value)``: action
+    probabilities [..., n_actions] and value [...]. Without ``ModelCls`` a
+    policy/value MLP sized from the env spaces is used; a user's ``ModelCls``
+    gets only ``model_kwargs``.
+    """
+
+    DefaultModelCls = CategoricalPgMlpModel
+
+
+class RecurrentCategoricalPgAgent(CategoricalMixin, RecurrentPgAgentBase):
+    """``CategoricalPgAgent`` with a recurrent model: ``forward(observation,
+    prev_action, prev_reward, init_rnn_state)`` returns ``(pi, value,
+    next_rnn_state)``. Without ``ModelCls``, an MLP + LSTM model
+    (``CategoricalPgLstmModel``) sized from the env spaces. See
+    ``RecurrentPgAgentBase`` for the rnn state."""
+
+    DefaultModelCls = CategoricalPgLstmModel

@@ -1,25 +1,16 @@
-"""Policy-gradient agent for continuous actions."""
+"""Policy-gradient agents for continuous actions."""
 from __future__ import annotations
 
-import torch
-
-from rlpyt.agents.base import AgentStep
-from rlpyt.agents.pg.base import AgentInfo, PgAgentBase, rlpyt_space
+from rlpyt.agents.pg.base import PgAgentBase, RecurrentPgAgentBase, rlpyt_space
 from rlpyt.distributions.gaussian import DistInfoStd, Gaussian
 from rlpyt.models.pg.mlp import GaussianPgMlpModel
+from rlpyt.models.pg.mujoco_lstm_model import MujocoLstmModel
 from rlpyt.spaces.float_box import FloatBox
 
 
-class GaussianPgAgent(PgAgentBase):
-    """Samples continuous actions from a diagonal Gaussian.
-
-    The model's ``forward(observation, prev_action, prev_reward)`` returns
-    ``(mu, log_std, value)``. Without ``ModelCls`` a policy/value MLP sized
-    from the env spaces is used; a user's ``ModelCls`` gets only
-    ``model_kwargs``.
-    """
-
-    DefaultModelCls = GaussianPgMlpModel
+class GaussianMixin:
+    """Continuous actions: checks the space and reads the model's ``(mu,
+    log_std)`` as a diagonal Gaussian."""
 
     def initialize(self, env_spaces, share_memory: bool = False, global_B: int = 1,
             env_ranks: list | None = None) -> None:
@@ -35,24 +26,27 @@ class GaussianPgAgent(PgAgentBase):
         """Policy output width: the action dimension."""
         return action_space.shape[0]
 
-    def __call__(self, observation, prev_action, prev_reward):
-        """Training forward: ``(DistInfoStd(mean, log_std), value)`` on the CPU."""
-        inputs = self.to_model_device((observation, prev_action, prev_reward))
-        mu, log_std, value = self.model(*inputs)
-        return self.to_cpu((DistInfoStd(mean=mu, log_std=log_std), value))
+    def dist_info(self, mu, log_std) -> DistInfoStd:
+        """``DistInfoStd(mean=mu, log_std=log_std)``."""
+        return DistInfoStd(mean=mu, log_std=log_std)
 
-    @torch.no_grad()
-    def step(self, observation, prev_action, prev_reward) -> AgentStep:
-        """Sample actions; ``agent_info`` holds the distribution and the value."""
-        inputs = self.to_model_device((observation, prev_action, prev_reward))
-        mu, log_std, value = self.model(*inputs)
-        dist_info = DistInfoStd(mean=mu, log_std=log_std)
-        action = self.distribution.sample(dist_info)
-        return self.to_cpu(AgentStep(action=action, agent_info=AgentInfo(dist_info=dist_info, value=value)))
 
-    @torch.no_grad()
-    def value(self, observation, prev_action, prev_reward) -> torch.Tensor:
-        """State value, for bootstrapping."""
-        inputs = self.to_model_device((observation, prev_action, prev_reward))
-        _mu, _log_std, value = self.model(*inputs)
-        return self.to_cpu(value)
+class GaussianPgAgent(GaussianMixin, PgAgentBase):
+    """Samples continuous actions from a diagonal Gaussian.
+
+    The model's ``forward(observation, prev_action, prev_reward)`` returns
+    ``(mu, log_std, value)``. Without ``ModelCls`` a policy/value MLP sized
+    from the env spaces is used; a user's ``ModelCls`` gets only
+    ``model_kwargs``.
+    """
+
+    DefaultModelCls = GaussianPgMlpModel
+
+
+class RecurrentGaussianPgAgent(GaussianMixin, RecurrentPgAgentBase):
+    """``GaussianPgAgent`` with a recurrent model: ``forward(observation,
+    prev_action, prev_reward, init_rnn_state)`` returns ``(mu, log_std,
+    value, next_rnn_state)``. Without ``ModelCls``, ``MujocoLstmModel`` sized
+    from the env spaces. See ``RecurrentPgAgentBase`` for the rnn state."""
+
+    DefaultModelCls = MujocoLstmModel

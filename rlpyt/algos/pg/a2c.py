@@ -6,13 +6,15 @@ from collections import namedtuple
 import torch
 
 from rlpyt.algos.pg.base import PolicyGradientAlgo
+from rlpyt.algos.utils import valid_from_done
 from rlpyt.utils.tensor import valid_mean
 
 OptInfo = namedtuple("OptInfo", ["loss", "gradNorm", "entropy", "perplexity"])
 
 
 class A2C(PolicyGradientAlgo):
-    """One gradient step per batch on the policy-gradient, value and entropy losses."""
+    """One gradient step per batch on the policy-gradient, value and entropy
+    losses; recurrent agents train on the whole [T, B] sequences."""
 
     opt_info_fields = tuple(OptInfo._fields)
 
@@ -31,12 +33,14 @@ class A2C(PolicyGradientAlgo):
         """One gradient step on the whole batch."""
         loss, entropy, perplexity = self.loss(samples)
         grad_norm = self.clip_and_step(loss)
+        self.update_obs_rms(samples, None if self.mid_batch_reset else valid_from_done(samples.env.done))
         return OptInfo(loss=[loss.item()], gradNorm=[float(grad_norm)],
             entropy=[entropy.item()], perplexity=[perplexity.item()])
 
     def loss(self, samples):
         """``(loss, entropy, perplexity)`` of the batch."""
-        dist_info, value = self.agent(*self.agent_inputs(samples))
+        rnn_inputs = self.rnn_state_inputs(samples) if self.agent.recurrent else ()
+        dist_info, value = self.agent_forward(self.agent_inputs(samples), *rnn_inputs)
         return_, advantage, valid = self.process_returns(samples)
         dist = self.agent.distribution
         log_likelihood = dist.log_likelihood(samples.agent.action, dist_info)

@@ -6,6 +6,7 @@ import torch
 from rlpyt.agents.base import AgentInputs
 from rlpyt.algos.base import RlAlgorithm, make_optimizer
 from rlpyt.algos.utils import discount_return, generalized_advantage_estimation, valid_from_done
+from rlpyt.utils.buffer import buffer_method
 from rlpyt.utils.tensor import valid_mean
 
 
@@ -16,6 +17,14 @@ class PolicyGradientAlgo(RlAlgorithm):
     otherwise; both bootstrap through time-limit truncations. With the
     wait-reset collectors (``mid_batch_reset`` False) the steps after an
     environment's first done are masked out.
+
+    Recurrent agents (``agent.recurrent``) train on the batch's [T, B]
+    sequences from the rnn state stored at its first step; with mid-batch
+    resets the state is zeroed where an environment restarted, as it was
+    while sampling. Agents with observation normalisation
+    (``update_obs_rms``) fold each batch's valid observations into it after
+    the batch's gradient steps, so that a batch is trained with the
+    statistics it was sampled with.
     """
 
     bootstrap_value = True
@@ -66,6 +75,38 @@ class PolicyGradientAlgo(RlAlgorithm):
         """The agent's inputs at every step of the batch."""
         return AgentInputs(observation=samples.env.observation,
             prev_action=samples.agent.prev_action, prev_reward=samples.env.prev_reward)
+
+    def rnn_state_inputs(self, samples) -> tuple:
+        """``(init_rnn_state, reset)`` for a recurrent agent's training forward:
+        the stored state at the batch's first step ([N, B, H] leaves) and,
+        with mid-batch resets, where the state restarted (``reset[t] =
+        done[t-1]``; None without mid-batch resets, as the steps after a done
+        are masked)."""
+        init_rnn_state = buffer_method(samples.agent.agent_info.prev_rnn_state[0], "transpose", 0, 1)
+        if not self.mid_batch_reset:
+            return init_rnn_state, None
+        done = samples.env.done
+        reset = torch.zeros_like(done)
+        reset[1:] = done[:-1]
+        return init_rnn_state, reset
+
+    def agent_forward(self, agent_inputs, init_rnn_state=None, reset=None) -> tuple:
+        """``(dist_info, value)`` of the agent, feed-forward or recurrent."""
+        if not self.agent.recurrent:
+            return self.agent(*agent_inputs)
+        dist_info, value, _rnn_state = self.agent(*agent_inputs, init_rnn_state, reset=reset)
+        return dist_info, value
+
+    def update_obs_rms(self, samples, valid) -> None:
+        """Feed the batch's valid observations to the agent's normalisation
+        statistics, if it keeps any."""
+        update = getattr(self.agent, "update_obs_rms", None)
+        if update is None:
+            return
+        observation = samples.env.observation
+        if valid is not None:
+            observation = observation[valid.bool()]
+        update(observation)
 
     def process_returns(self, samples):
         """``(return_, advantage, valid)`` for the batch; ``valid`` is None when

@@ -21,7 +21,8 @@ class PPO(PolicyGradientAlgo):
 
     With ``linear_lr_schedule`` both the learning rate and ``ratio_clip`` decay
     linearly to zero over the run, as in rlpyt. Feed-forward agents draw
-    minibatches over all T*B steps; recurrent agents over the B sequences.
+    minibatches over all T*B steps; recurrent agents over the B sequences,
+    each minibatch starting from its sequences' stored rnn states.
     """
 
     opt_info_fields = tuple(OptInfo._fields)
@@ -75,6 +76,7 @@ class PPO(PolicyGradientAlgo):
             return_=return_, advantage=advantage, valid=valid,
             old_dist_info=samples.agent.agent_info.dist_info)
         recurrent = self.agent.recurrent
+        init_rnn_state, reset = self.rnn_state_inputs(samples) if recurrent else (None, None)
         T, B = self.batch_spec
         if not recurrent:
             loss_inputs = buffer_func(loss_inputs, lambda x: x.reshape((T * B,) + x.shape[2:]))
@@ -85,15 +87,22 @@ class PPO(PolicyGradientAlgo):
             perm = torch.randperm(n)
             for start in range(0, mb_size * self.minibatches, mb_size):
                 idxs = perm[start:start + mb_size]
-                batch = loss_inputs[:, idxs] if recurrent else loss_inputs[idxs]
-                loss, *diagnostics = self.loss(*batch)
+                if recurrent:
+                    loss, *diagnostics = self.loss(*loss_inputs[:, idxs], init_rnn_state=init_rnn_state[:, idxs],
+                        reset=None if reset is None else reset[:, idxs])
+                else:
+                    loss, *diagnostics = self.loss(*loss_inputs[idxs])
                 grad_norm = self.clip_and_step(loss)
                 stats.append(torch.stack([loss.detach(), grad_norm.detach(), *diagnostics]))
+        self.update_obs_rms(samples, valid)
         return OptInfo(*torch.stack(stats).T.tolist())
 
-    def loss(self, agent_inputs, action, return_, advantage, valid, old_dist_info):
-        """``(loss, entropy, perplexity, pi_loss, value_loss, clip_frac, approx_kl)``."""
-        dist_info, value = self.agent(*agent_inputs)
+    def loss(self, agent_inputs, action, return_, advantage, valid, old_dist_info,
+            init_rnn_state=None, reset=None):
+        """``(loss, entropy, perplexity, pi_loss, value_loss, clip_frac, approx_kl)``;
+        recurrent agents start from ``init_rnn_state`` ([N, B, H]) and restart
+        where ``reset`` (see ``PolicyGradientAlgo.rnn_state_inputs``)."""
+        dist_info, value = self.agent_forward(agent_inputs, init_rnn_state, reset)
         dist = self.agent.distribution
         ratio = dist.likelihood_ratio(action, old_dist_info=old_dist_info, new_dist_info=dist_info)
         clipped = torch.clamp(ratio, 1.0 - self.ratio_clip, 1.0 + self.ratio_clip)

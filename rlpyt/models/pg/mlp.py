@@ -67,6 +67,6 @@ class GaussianPgMlpModel(_PgMlpBase):
         """Leading dims [], [B] or [T, B] of the observation are kept."""
         obs, lead_dim, T, B = self._flat(observation)
         mu = self.pi(obs)
-        log_std = self.log_std.expand_as(mu)
+        log_std = self.log_std.repeat(mu.shape[0], 1)  # a copy: a view would require grad under no_grad
         value = self.v(obs).squeeze(-1)
         return restore_leading_dims((mu, log_std, value), lead_dim, T, B)

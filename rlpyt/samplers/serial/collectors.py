@@ -24,8 +24,8 @@ class SerialEvalCollector(BaseEvalCollector):
         reward = np.zeros(len(self.envs), dtype=np.float32)
         obs_pyt, act_pyt, rew_pyt = torchify_buffer((observation, action, reward))
         idle = [False] * len(self.envs)
-        self.agent.reset()
         self.agent.eval_mode(itr)
+        self.agent.reset()
         for _ in range(self.max_T):
             step_action, _info = self.agent.step(obs_pyt, act_pyt, rew_pyt)
             action[:] = step_action.numpy()

@@ -1,0 +1,151 @@
+"""Environment steps per second of every sampler, with 1 and 2 workers, on
+CartPole-v1, Pong (AtariEnv) and HalfCheetah-v5, B = 8 and 16, all in one run.
+
+Beside them, on the same machine and the same environments:
+- Gymnasium's AsyncVectorEnv (one process per environment) with one batched
+  forward pass of the same model and action sampling per step;
+- Stable-Baselines3's SubprocVecEnv rollout collection (PPO.collect_rollouts
+  with its default policy for the observation), when stable-baselines3 is
+  installed (`pip install stable-baselines3`; a benchmark-only anchor).
+
+    python benchmarks/sampler_scaling.py [--seconds 3] [--envs cartpole pong halfcheetah] [--B 8 16]
+"""
+import argparse
+import time
+
+import gymnasium as gym
+import numpy as np
+import torch
+
+from rlpyt.agents.pg.atari import AtariFfAgent
+from rlpyt.agents.pg.categorical import CategoricalPgAgent
+from rlpyt.agents.pg.mujoco import MujocoFfAgent
+from rlpyt.envs.atari.atari_env import AtariEnv
+from rlpyt.envs.gym import make as gym_make
+from rlpyt.samplers.parallel.cpu.sampler import CpuSampler
+from rlpyt.samplers.parallel.gpu.alternating_sampler import AlternatingSampler
+from rlpyt.samplers.parallel.gpu.sampler import GpuSampler
+from rlpyt.samplers.serial.sampler import SerialSampler
+from rlpyt.utils.seed import set_seed
+
+BATCH_T = 32
+
+
+class AtariGymEnv(gym.Env):
+    """rlpyt's AtariEnv as a Gymnasium env, so the anchors step the very same
+    environment (emulator, frame skip, max-pooling, downsampling, stacking)."""
+
+    def __init__(self) -> None:
+        self.env = AtariEnv(game="pong")
+        space = self.env.observation_space
+        self.observation_space = gym.spaces.Box(0, 255, shape=space.shape, dtype=np.uint8)
+        self.action_space = gym.spaces.Discrete(int(self.env.action_space.n))
+
+    def reset(self, *, seed=None, options=None):
+        """Start a game."""
+        return self.env.reset(), {}
+
+    def step(self, action):
+        """One agent step (frame_skip emulator frames)."""
+        o, r, d, info = self.env.step(int(action))
+        return o, r, bool(d and info.traj_done), bool(d and not info.traj_done), {}
+
+
+ENVS = {
+    "cartpole": dict(EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"), AgentCls=CategoricalPgAgent,
+        gym_fn=lambda: gym.make("CartPole-v1"), sb3_policy="MlpPolicy"),
+    "pong": dict(EnvCls=AtariEnv, env_kwargs=dict(game="pong"), AgentCls=AtariFfAgent,
+        gym_fn=AtariGymEnv, sb3_policy="CnnPolicy"),
+    "halfcheetah": dict(EnvCls=gym_make, env_kwargs=dict(id="HalfCheetah-v5"), AgentCls=MujocoFfAgent,
+        gym_fn=lambda: gym.make("HalfCheetah-v5"), sb3_policy="MlpPolicy"),
+}
+SAMPLERS = [("Serial", SerialSampler, 1), ("Cpu", CpuSampler, 1), ("Cpu", CpuSampler, 2),
+    ("Gpu", GpuSampler, 1), ("Gpu", GpuSampler, 2), ("Alternating", AlternatingSampler, 2)]
+
+
+def measure(fn, seconds: float, steps_per_call: int) -> float:
+    """Steps per second of repeated ``fn()`` calls after one warm-up call."""
+    fn()
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        fn()
+        steps += steps_per_call
+    return steps / (time.perf_counter() - start)
+
+
+def rlpyt_rate(spec: dict, SamplerCls, n_workers: int, B: int, seconds: float):
+    """A sampler's steps per second, and its agent (for the anchors' model)."""
+    set_seed(0)
+    sampler = SamplerCls(EnvCls=spec["EnvCls"], env_kwargs=spec["env_kwargs"], batch_T=BATCH_T, batch_B=B,
+        max_decorrelation_steps=0)
+    agent = spec["AgentCls"]()
+    affinity = dict(workers_cpus=list(range(n_workers)), master_torch_threads=1, set_affinity=False)
+    sampler.initialize(agent, affinity=None if SamplerCls is SerialSampler else affinity, seed=0)
+    agent.sample_mode(0)
+    itr = iter(range(10 ** 9))
+    try:
+        return measure(lambda: sampler.obtain_samples(next(itr)), seconds, BATCH_T * B), agent
+    finally:
+        sampler.shutdown()
+
+
+def async_vector_rate(spec: dict, agent, B: int, seconds: float) -> float:
+    """Gymnasium AsyncVectorEnv with one batched forward of the agent per step."""
+    envs = gym.vector.AsyncVectorEnv([spec["gym_fn"]] * B)
+    obs, _ = envs.reset(seed=0)
+    prev_action = torch.as_tensor(np.stack([agent.env_spaces.action.null_value()] * B))
+    prev_reward = torch.zeros(B)
+
+    def rollout():
+        nonlocal obs
+        for _ in range(BATCH_T):
+            action = agent.step(torch.as_tensor(obs), prev_action, prev_reward).action.numpy()
+            obs, _r, _te, _tr, _info = envs.step(action)
+    try:
+        return measure(rollout, seconds, BATCH_T * B)
+    finally:
+        envs.close()
+
+
+def sb3_rate(spec: dict, B: int, seconds: float) -> float | None:
+    """Stable-Baselines3 SubprocVecEnv rollout collection, or None without SB3."""
+    try:
+        from stable_baselines3 import PPO
+        from stable_baselines3.common.vec_env import SubprocVecEnv
+    except ImportError:
+        return None
+    venv = SubprocVecEnv([spec["gym_fn"]] * B)
+    model = PPO(spec["sb3_policy"], venv, n_steps=BATCH_T, batch_size=BATCH_T * B, device="cpu", seed=0)
+    _total, callback = model._setup_learn(total_timesteps=10 ** 9, callback=None)
+    callback.on_training_start(locals(), globals())
+    try:
+        return measure(lambda: model.collect_rollouts(venv, callback, model.rollout_buffer, BATCH_T),
+            seconds, BATCH_T * B)
+    finally:
+        venv.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=3.0, help="measuring time per cell")
+    parser.add_argument("--envs", nargs="+", default=list(ENVS), choices=list(ENVS))
+    parser.add_argument("--B", type=int, nargs="+", default=[8, 16])
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    header = ["env", "B"] + [f"{name}-{w}w" for name, _, w in SAMPLERS] + ["AsyncVectorEnv", "SB3 SubprocVecEnv"]
+    print(" | ".join(header))
+    for env_name in args.envs:
+        spec = ENVS[env_name]
+        for B in args.B:
+            cells, agent = [], None
+            for _name, SamplerCls, workers in SAMPLERS:
+                rate, agent = rlpyt_rate(spec, SamplerCls, workers, B, args.seconds)
+                cells.append(rate)
+            cells.append(async_vector_rate(spec, agent, B, args.seconds))
+            cells.append(sb3_rate(spec, B, args.seconds))
+            row = [env_name, str(B)] + ["-" if c is None else f"{c:,.0f}" for c in cells]
+            print(" | ".join(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()
