@@ -1,0 +1,152 @@
+"""A [T, B] ring buffer that keeps n-step returns, ``done_n`` and (with time
+limits) ``timeout_n`` up to date as samples are appended."""
+from __future__ import annotations
+
+import numpy as np
+
+from rlpyt.replays.base import BaseReplayBuffer
+from rlpyt.utils.buffer import buffer_from_example, numpify_buffer
+
+
+class BaseNStepReturnBuffer(BaseReplayBuffer):
+    """Ring buffer of ``size // B`` time steps by ``B`` environments.
+
+    ``example`` is one step of the samples to store (a namedarraytuple with at
+    least ``reward`` and ``done``, e.g. ``SamplesToBuffer``). For each stored
+    step t the buffer holds
+
+    - ``samples_return_[t]``: sum over i < n of discount^i * reward[t + i],
+      stopping after the first done in the window;
+    - ``samples_done_n[t]``: whether a done lies in steps t .. t + n - 1.
+
+    **Time limits.** When ``example`` has a ``timeout`` field (a Gymnasium
+    truncation, never a terminal state) the buffer also holds
+    ``samples_timeout_n[t]`` (the first done in the window is a truncation)
+    and keeps the true final observation of every truncated step, which the
+    sampler passes in the field ``final_observation`` (leave it ``None`` in
+    ``example``: it is not stored densely, only at truncations). Batches then
+    bootstrap through the truncation from that observation.
+
+    Returns are computed when a window completes, i.e. ``n - 1`` steps late.
+    """
+
+    n_frames = 1  # frames per observation (frame buffers store each frame once)
+
+    def __init__(self, example, size: int, B: int, discount: float = 1.0, n_step_return: int = 1) -> None:
+        owner = type(self).__name__
+        for name, value in (("size", size), ("B", B), ("n_step_return", n_step_return)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{owner}: {name} must be a positive int, got {value!r}")
+        if not 0 <= discount <= 1:
+            raise ValueError(f"{owner}: discount must be in [0, 1], got {discount}")
+        for field in ("reward", "done"):
+            if getattr(example, field, None) is None:
+                raise ValueError(f"{owner}: example needs a '{field}' field, got {example!r}")
+        self.T = size // B
+        if self.T <= n_step_return + self.off_forward:
+            raise ValueError(f"{owner}: size ({size}) must hold more than n_step_return + "
+                f"{self.off_forward} = {n_step_return + self.off_forward} time steps of B={B} "
+                f"environments")
+        self.B = B
+        self.size = self.T * B
+        self.discount = discount
+        self.n_step_return = n_step_return
+        self.time_limit = getattr(example, "timeout", None) is not None
+        self.samples = buffer_from_example(self.storage_example(example), (self.T, B))
+        self.samples_return_ = np.zeros((self.T, B), dtype=np.float32)
+        self.samples_done_n = np.zeros((self.T, B), dtype=bool)
+        if self.time_limit:
+            self.samples_timeout_n = np.zeros((self.T, B), dtype=bool)
+            self._final_observation = {}  # flat index t * B + b of a truncated step -> observation
+        self.t = 0  # ring cursor: where the next step goes
+        self._total_T = 0  # time steps appended since the start
+
+    @property
+    def off_forward(self) -> int:
+        """Steps just after the cursor that cannot be sampled: their previous
+        action (and for frame buffers their older frames) were overwritten."""
+        return max(1, self.n_frames - 1)
+
+    @property
+    def full(self) -> bool:
+        """Whether the ring has wrapped (every slot holds data)."""
+        return self._total_T >= self.T
+
+    def storage_example(self, example):
+        """The example of what is stored densely: everything but the final observation."""
+        if "final_observation" in getattr(example, "_fields", ()):
+            example = example._replace(final_observation=None)
+        return example
+
+    def final_observation_to_store(self, observation: np.ndarray) -> np.ndarray:
+        """What is kept of a truncated step's final observation."""
+        return np.array(observation)
+
+    def append_samples(self, samples) -> None:
+        """Write a [T, B] batch at the cursor (wrapping around) and complete the
+        n-step returns whose windows it finishes."""
+        samples = numpify_buffer(samples)
+        T = len(samples.reward)
+        if T > self.T:
+            raise ValueError(f"{type(self).__name__}.append_samples: batch of {T} time steps "
+                f"exceeds the buffer's {self.T}")
+        if samples.reward.shape[1:] != (self.B,):
+            raise ValueError(f"{type(self).__name__}.append_samples: reward has shape "
+                f"{samples.reward.shape}; expected [T, B={self.B}]")
+        idxs = (self.t + np.arange(T)) % self.T
+        if self.time_limit:
+            self._forget_final_observations(idxs)
+        self.write_samples(idxs, samples)
+        if self.time_limit:
+            final = samples.final_observation
+            if final is None:
+                raise ValueError(f"{type(self).__name__}.append_samples: samples with 'timeout' "
+                    f"need 'final_observation' (the sampler's samples.env.final_observation)")
+            for i, b in zip(*np.nonzero(samples.timeout)):
+                self._final_observation[idxs[i] * self.B + b] = self.final_observation_to_store(final[i, b])
+        self.t = (self.t + T) % self.T
+        old_total = self._total_T
+        self._total_T += T
+        self.compute_returns(old_total)
+
+    def write_samples(self, idxs: np.ndarray, samples) -> None:
+        """Store one batch at ring rows ``idxs``."""
+        self.samples[idxs] = samples
+
+    def _forget_final_observations(self, idxs: np.ndarray) -> None:
+        for i, b in zip(*np.nonzero(self.samples.timeout[idxs])):
+            self._final_observation.pop(idxs[i] * self.B + b, None)
+
+    def compute_returns(self, old_total: int) -> None:
+        """Fill return_, done_n (and timeout_n) of every step whose n-step
+        window the last append completed."""
+        n = self.n_step_return
+        start = max(old_total - n + 1, 0)
+        stop = self._total_T - n + 1
+        if stop <= start:
+            return
+        t = np.arange(start, stop) % self.T
+        reward, done = self.samples.reward, self.samples.done
+        return_ = reward[t].astype(np.float32)
+        done_n = done[t].copy()
+        if self.time_limit:
+            timeout = self.samples.timeout
+            timeout_n = timeout[t].copy()
+        for i in range(1, n):
+            ti = (t + i) % self.T
+            not_done = ~done_n
+            return_ += (self.discount ** i) * reward[ti] * not_done
+            if self.time_limit:
+                timeout_n |= not_done & timeout[ti]
+            done_n |= done[ti]
+        self.samples_return_[t] = return_
+        self.samples_done_n[t] = done_n
+        if self.time_limit:
+            self.samples_timeout_n[t] = timeout_n
+
+    def valid_range(self) -> tuple[int, int]:
+        """``[low, high)`` of the time steps that can be sampled, counted since
+        the start (take them modulo T for ring rows): each has its whole n-step
+        window and the observation after it stored, and its history (previous
+        step, older frames) not yet overwritten."""
+        return max(self._total_T - self.T + self.off_forward, 0), self._total_T - self.n_step_return

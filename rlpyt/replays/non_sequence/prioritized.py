@@ -1,0 +1,97 @@
+"""Prioritized experience replay (Schaul et al., 2016) over a sum tree."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from rlpyt.replays.non_sequence.n_step import NStepReturnBuffer
+from rlpyt.replays.sum_tree import SumTree
+from rlpyt.utils.collections import namedarraytuple
+
+SamplesFromReplayPri = namedarraytuple("SamplesFromReplayPri",
+    ["agent_inputs", "action", "return_", "done", "done_n", "target_inputs", "is_weights"])
+SamplesFromReplayPriTl = namedarraytuple("SamplesFromReplayPriTl",
+    ["agent_inputs", "action", "return_", "done", "done_n", "target_inputs",
+     "timeout", "timeout_n", "bootstrap_steps", "is_weights"])
+
+
+class PrioritizedReplay:
+    """Mixin: samples transition i with probability p_i / sum p, where
+    p = priority ** ``alpha``; new transitions get ``default_priority ** alpha``.
+
+    Importance-sampling weights (N * P(i)) ** -beta are divided by the batch's
+    largest. Transitions that cannot be sampled yet (their n-step window is
+    incomplete) or no longer (just overwritten history) hold priority zero.
+    Call ``update_batch_priorities`` with the new priorities (e.g. absolute
+    TD errors) of the last sampled batch.
+    """
+
+    def __init__(self, alpha: float = 0.6, beta: float = 0.4, default_priority: float = 1.0,
+            **kwargs) -> None:
+        super().__init__(**kwargs)
+        owner = type(self).__name__
+        if not alpha >= 0:
+            raise ValueError(f"{owner}: alpha must be >= 0, got {alpha}")
+        if not default_priority > 0:
+            raise ValueError(f"{owner}: default_priority must be > 0, got {default_priority}")
+        self.alpha = alpha
+        self.set_beta(beta)
+        self.default_priority = default_priority
+        self.priority_tree = SumTree(self.size)
+        self._valid_high = 0  # time steps since the start below which priorities were set
+        self._last_leaves = None
+
+    def set_beta(self, beta: float) -> None:
+        """Set the importance-sampling exponent (annealed by the algorithm)."""
+        if not 0 <= beta <= 1:
+            raise ValueError(f"{type(self).__name__}: beta must be in [0, 1], got {beta}")
+        self.beta = beta
+
+    def append_samples(self, samples) -> None:
+        """Store the batch; give the newly sampleable steps the default
+        priority and zero the steps that are not sampleable."""
+        super().append_samples(samples)
+        n, total = self.n_step_return, self._total_T
+        new_high = total - n
+        if new_high > self._valid_high:
+            self._set_rows(np.arange(self._valid_high, new_high), self.default_priority ** self.alpha)
+            self._valid_high = new_high
+        self._set_rows(np.arange(new_high, total + self.off_forward), 0.0)
+
+    def _set_rows(self, steps: np.ndarray, priority: float) -> None:
+        rows = np.unique(steps[steps >= 0] % self.T)
+        leaves = (rows[:, None] * self.B + np.arange(self.B)).reshape(-1)
+        self.priority_tree.update(leaves, priority)
+
+    def sample_batch(self, batch_size: int):
+        """A batch drawn by priority, with ``is_weights``."""
+        if not self.priority_tree.total > 0:
+            raise ValueError(f"{type(self).__name__}.sample_batch: no sampleable transitions yet "
+                f"(need more than n_step_return={self.n_step_return} time steps); raise the "
+                f"algorithm's min_steps_learn")
+        leaves, priorities = self.priority_tree.sample(batch_size)
+        self._last_leaves = leaves
+        T_idxs, B_idxs = np.divmod(leaves, self.B)
+        batch = self.extract_batch(T_idxs, B_idxs)
+        low, high = self.valid_range()
+        weights = ((high - low) * self.B * priorities / self.priority_tree.total) ** -self.beta
+        is_weights = torch.from_numpy((weights / weights.max()).astype(np.float32))
+        PriCls = SamplesFromReplayPriTl if self.time_limit else SamplesFromReplayPri
+        return PriCls(*batch, is_weights=is_weights)
+
+    def update_batch_priorities(self, priorities) -> None:
+        """New priorities (before ``alpha``) for the last sampled batch."""
+        if self._last_leaves is None:
+            raise RuntimeError(f"{type(self).__name__}.update_batch_priorities: no batch sampled yet")
+        priorities = np.asarray(priorities.detach().cpu() if isinstance(priorities, torch.Tensor)
+            else priorities, dtype=np.float64)
+        if priorities.shape != self._last_leaves.shape:
+            raise ValueError(f"{type(self).__name__}.update_batch_priorities: got "
+                f"{priorities.shape} priorities for a batch of {self._last_leaves.shape}")
+        current = self.priority_tree.get(self._last_leaves)
+        # a leaf made unsampleable since (overwritten) keeps priority zero
+        self.priority_tree.update(self._last_leaves, np.where(current > 0, priorities ** self.alpha, 0.0))
+
+
+class PrioritizedReplayBuffer(PrioritizedReplay, NStepReturnBuffer):
+    """n-step replay buffer with prioritized sampling."""
