@@ -15,14 +15,20 @@ from rlpyt.agents.dqn.dqn_agent import DqnAgent
 from rlpyt.algos.dqn.dqn import DQN
 from rlpyt.envs.gym import make as gym_make
 from rlpyt.runners.minibatch_rl import MinibatchRlEval
+from rlpyt.samplers.parallel.cpu.sampler import CpuSampler
+from rlpyt.samplers.parallel.gpu.sampler import GpuSampler
 from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.logging.context import logger_context
 
 
+SAMPLERS = dict(serial=SerialSampler, cpu=CpuSampler, gpu=GpuSampler)
+
+
 def build_and_train(n_steps: int = 50_000, seed: int = 0, run_ID: int = 0,
-        log_interval_steps: int = 5120, **algo_kwargs) -> str:
-    """Train and return the run folder; ``algo_kwargs`` override DQN's settings."""
-    sampler = SerialSampler(
+        log_interval_steps: int = 5120, sampler: str = "serial", **algo_kwargs) -> str:
+    """Train and return the run folder; ``algo_kwargs`` override DQN's settings.
+    ``sampler`` picks SerialSampler, CpuSampler or GpuSampler (two workers)."""
+    sampler = SAMPLERS[sampler](
         EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"),
         batch_T=64, batch_B=4, max_decorrelation_steps=0,
         eval_n_envs=4, eval_max_steps=4 * 500, eval_max_trajectories=4,
@@ -36,7 +42,7 @@ def build_and_train(n_steps: int = 50_000, seed: int = 0, run_ID: int = 0,
     agent = DqnAgent(model_kwargs=dict(hidden_sizes=(64, 64)), eps_final=0.04, eps_eval=0.0)
     runner = MinibatchRlEval(algo=algo, agent=agent, sampler=sampler, n_steps=n_steps,
         seed=seed, log_interval_steps=log_interval_steps,
-        affinity=dict(master_torch_threads=1))
+        affinity=dict(master_torch_threads=1, workers_cpus=[0, 1], set_affinity=False))
     config = dict(env_id="CartPole-v1", algo="DQN", n_steps=n_steps, seed=seed, **settings)
     with logger_context("dqn_cartpole", run_ID, "dqn_cartpole", config, snapshot_mode="last") as exp_dir:
         runner.train()
@@ -48,8 +54,10 @@ def main() -> None:
     parser.add_argument("--n_steps", type=int, default=50_000, help="environment steps to train")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument("--run_ID", type=int, default=0, help="run number (folder run_<ID>)")
+    parser.add_argument("--sampler", choices=sorted(SAMPLERS), default="serial", help="sampler to use")
     args = parser.parse_args()
-    print(f"Log: {build_and_train(n_steps=args.n_steps, seed=args.seed, run_ID=args.run_ID)}/progress.csv")
+    exp_dir = build_and_train(n_steps=args.n_steps, seed=args.seed, run_ID=args.run_ID, sampler=args.sampler)
+    print(f"Log: {exp_dir}/progress.csv")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,11 @@ class EpsilonGreedyAgentMixin:
         else:
             self._eps_init_vec, self._eps_final_vec = self.eps_init, self.eps_final
 
+    def collector_initialize(self, global_B: int = 1, env_ranks: list | None = None) -> None:
+        """In a sampler worker: take the epsilons of this worker's environments."""
+        super().collector_initialize(global_B=global_B, env_ranks=env_ranks)
+        self.make_vec_eps(global_B, env_ranks)
+
     def sample_epsilon(self, itr: int):
         """The sampling epsilon (number or per-environment tensor) at ``itr``."""
         span = max(self.eps_itr_max - self.eps_itr_min, 1)
