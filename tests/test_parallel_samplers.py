@@ -135,3 +135,43 @@ def test_alternating_layout_errors(batch_B, workers, match):
     sampler = AlternatingSampler(EnvCls=make_counting_env, env_kwargs={}, batch_T=5, batch_B=batch_B)
     with pytest.raises(ValueError, match=match):
         sampler.initialize(CategoricalPgAgent(), affinity=dict(workers_cpus=workers), seed=0)
+
+
+def test_alternating_recurrent_agent_keeps_one_state_per_half():
+    """Training from the stored initial states reproduces what each half
+    sampled only if the two halves' rnn states never mixed."""
+    from rlpyt.agents.pg.categorical import AlternatingRecurrentCategoricalPgAgent
+    from rlpyt.algos.pg.a2c import A2C
+    from rlpyt.samplers.collections import BatchSpec
+    from tests.memory_env import make_memory_env
+    set_seed(3)
+    sampler = AlternatingSampler(EnvCls=make_memory_env, env_kwargs=dict(length=3), batch_T=12, batch_B=4,
+        max_decorrelation_steps=5)
+    agent = AlternatingRecurrentCategoricalPgAgent()
+    sampler.initialize(agent, affinity=TWO_WORKERS, seed=3, bootstrap_value=True)
+    try:
+        algo = A2C()
+        algo.initialize(agent, n_itr=1, batch_spec=BatchSpec(12, 4), mid_batch_reset=True)
+        agent.sample_mode(0)
+        sampler.obtain_samples(0)
+        samples, _ = sampler.obtain_samples(1)
+    finally:
+        sampler.shutdown()
+    agent.train_mode(0)
+    init_rnn_state, reset = algo.rnn_state_inputs(samples)
+    assert (init_rnn_state.h[:, :2] != 0).any() and (init_rnn_state.h[:, 2:] != 0).any()
+    dist_info, value, _ = agent(*algo.agent_inputs(samples), init_rnn_state, reset=reset)
+    torch.testing.assert_close(dist_info.prob, samples.agent.agent_info.dist_info.prob, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(value, samples.agent.agent_info.value, atol=1e-5, rtol=1e-5)
+
+
+def test_alternating_sampler_rejects_a_non_alternating_recurrent_agent():
+    from rlpyt.agents.pg.categorical import RecurrentCategoricalPgAgent
+    from tests.memory_env import make_memory_env
+    sampler = AlternatingSampler(EnvCls=make_memory_env, env_kwargs={}, batch_T=4, batch_B=2)
+    try:
+        with pytest.raises(TypeError, match="one rnn state per half"):
+            sampler.initialize(RecurrentCategoricalPgAgent(), affinity=TWO_WORKERS, seed=0)
+    finally:
+        sampler.shutdown()
+    assert sampler_children() == []

@@ -164,7 +164,7 @@ class RecurrentAgentMixin:
     @property
     def prev_rnn_state(self):
         """The current mode's rnn state (None: zeros, after a reset)."""
-        return self._rnn_states[self._rnn_key]
+        return self._rnn_states.get(self._rnn_key)
 
     def advance_rnn_state(self, new_rnn_state) -> None:
         """Make ``new_rnn_state`` the current mode's state."""
@@ -208,3 +208,25 @@ class RecurrentAgentMixin:
             *outputs, state = self.model(*[x[t0:t1] for x in model_inputs], state)
             pieces.append(outputs)
         return (*[torch.cat(parts, dim=0) for parts in zip(*pieces)], state)
+
+
+class AlternatingRecurrentAgentMixin(RecurrentAgentMixin):
+    """A recurrent agent for the AlternatingSampler: while sampling it keeps
+    one rnn state per half of the environments, and the sampler says which
+    half it is acting for with ``set_alternating_half`` (put it first in the
+    bases)."""
+
+    alternating = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._half = 0
+
+    def set_alternating_half(self, half: int) -> None:
+        """Act for environment half ``half`` (0 or 1) from now on."""
+        self._half = half
+
+    @property
+    def _rnn_key(self):
+        mode = self._mode or "sample"
+        return (mode, self._half) if mode == "sample" else mode

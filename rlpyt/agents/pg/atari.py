@@ -1,6 +1,7 @@
 """Policy-gradient agents for Atari: conv models sized from the env spaces."""
 from __future__ import annotations
 
+from rlpyt.agents.base import AlternatingRecurrentAgentMixin
 from rlpyt.agents.pg.base import rlpyt_space
 from rlpyt.agents.pg.categorical import CategoricalPgAgent, RecurrentCategoricalPgAgent
 from rlpyt.models.pg.atari_ff_model import AtariFfModel
@@ -36,3 +37,8 @@ class AtariLstmAgent(AtariMixin, RecurrentCategoricalPgAgent):
             initial_model_state_dict: dict | None = None) -> None:
         super().__init__(ModelCls=ModelCls, model_kwargs=model_kwargs,
             initial_model_state_dict=initial_model_state_dict)
+
+
+class AlternatingAtariLstmAgent(AlternatingRecurrentAgentMixin, AtariLstmAgent):
+    """``AtariLstmAgent`` for the AlternatingSampler (one rnn state per half
+    of the environments while sampling)."""

@@ -1,6 +1,7 @@
 """Policy-gradient agents for discrete actions."""
 from __future__ import annotations
 
+from rlpyt.agents.base import AlternatingRecurrentAgentMixin
 from rlpyt.agents.pg.base import PgAgentBase, RecurrentPgAgentBase, rlpyt_space
 from rlpyt.distributions.categorical import Categorical, DistInfo
 from rlpyt.models.pg.lstm import CategoricalPgLstmModel
@@ -57,3 +58,8 @@ class RecurrentCategoricalPgAgent(CategoricalMixin, RecurrentPgAgentBase):
     ``RecurrentPgAgentBase`` for the rnn state."""
 
     DefaultModelCls = CategoricalPgLstmModel
+
+
+class AlternatingRecurrentCategoricalPgAgent(AlternatingRecurrentAgentMixin, RecurrentCategoricalPgAgent):
+    """``RecurrentCategoricalPgAgent`` for the AlternatingSampler (one rnn
+    state per half of the environments while sampling)."""

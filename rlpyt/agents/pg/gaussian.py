@@ -1,6 +1,7 @@
 """Policy-gradient agents for continuous actions."""
 from __future__ import annotations
 
+from rlpyt.agents.base import AlternatingRecurrentAgentMixin
 from rlpyt.agents.pg.base import PgAgentBase, RecurrentPgAgentBase, rlpyt_space
 from rlpyt.distributions.gaussian import DistInfoStd, Gaussian
 from rlpyt.models.pg.mlp import GaussianPgMlpModel
@@ -50,3 +51,8 @@ class RecurrentGaussianPgAgent(GaussianMixin, RecurrentPgAgentBase):
     from the env spaces. See ``RecurrentPgAgentBase`` for the rnn state."""
 
     DefaultModelCls = MujocoLstmModel
+
+
+class AlternatingRecurrentGaussianPgAgent(AlternatingRecurrentAgentMixin, RecurrentGaussianPgAgent):
+    """``RecurrentGaussianPgAgent`` for the AlternatingSampler (one rnn state
+    per half of the environments while sampling)."""

@@ -1,6 +1,7 @@
 """Policy-gradient agents for continuous control (MuJoCo through Gymnasium)."""
 from __future__ import annotations
 
+from rlpyt.agents.base import AlternatingRecurrentAgentMixin
 from rlpyt.agents.pg.base import rlpyt_space
 from rlpyt.agents.pg.gaussian import GaussianPgAgent, RecurrentGaussianPgAgent
 from rlpyt.models.pg.mujoco_ff_model import MujocoFfModel
@@ -37,3 +38,8 @@ class MujocoLstmAgent(MujocoMixin, RecurrentGaussianPgAgent):
             initial_model_state_dict: dict | None = None) -> None:
         super().__init__(ModelCls=ModelCls, model_kwargs=model_kwargs,
             initial_model_state_dict=initial_model_state_dict)
+
+
+class AlternatingMujocoLstmAgent(AlternatingRecurrentAgentMixin, MujocoLstmAgent):
+    """``MujocoLstmAgent`` for the AlternatingSampler (one rnn state per half
+    of the environments while sampling)."""

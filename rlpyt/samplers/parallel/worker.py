@@ -1,10 +1,10 @@
 """Sampler worker processes: start, command, supervise, stop.
 
 Each worker owns a duplex pipe to the main process. The main process sends a
-command and waits for every worker's reply while also watching each
-process's sentinel, so a worker that raises (its traceback travels back in
-the reply) or dies (killed by a signal) is reported at once instead of
-leaving the main process waiting. Workers ignore SIGINT: Ctrl-C reaches the
+command and waits for every worker's reply, checking every half second that
+the worker is alive: a worker that raises (its traceback travels back in the
+reply) or dies (killed by a signal: its end of the pipe closes) is reported
+at once instead of leaving the main process waiting. Workers ignore SIGINT: Ctrl-C reaches the
 main process, which shuts them down.
 """
 from __future__ import annotations
@@ -14,7 +14,6 @@ import os
 import signal
 import traceback
 import warnings
-from multiprocessing.connection import wait
 from typing import Any, Callable
 
 import cloudpickle
@@ -122,16 +121,14 @@ class WorkerGroup:
         """Wait for one reply from each worker (all, or ``ranks``); raise
         WorkerError naming the worker if one raised or died."""
         ranks = list(range(len(self))) if ranks is None else list(ranks)
-        replies = {}
-        while len(replies) < len(ranks):
-            waiting = [r for r in ranks if r not in replies]
-            handles = [self.conns[r] for r in waiting] + [self.processes[r].sentinel for r in waiting]
-            ready = wait(handles, timeout=POLL_SECONDS)
-            for rank in waiting:
-                conn, process = self.conns[rank], self.processes[rank]
-                if conn in ready or process.sentinel in ready:
-                    replies[rank] = self._receive(rank)
-        return [replies[r] for r in ranks]
+        replies = []
+        for rank in ranks:
+            conn, process = self.conns[rank], self.processes[rank]
+            while not conn.poll(POLL_SECONDS):
+                if not process.is_alive():
+                    raise _death(rank, process)
+            replies.append(self._receive(rank))
+        return replies
 
     def call(self, command: str, argument: Any = None) -> list:
         """Send a command to every worker and return their replies in rank order."""

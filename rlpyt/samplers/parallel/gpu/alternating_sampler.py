@@ -16,6 +16,16 @@ class AlternatingSampler(GpuSampler):
 
     overlap = True
 
+    def initialize(self, agent, affinity=None, seed=None, bootstrap_value: bool = False,
+            traj_info_kwargs: dict | None = None, rank: int = 0, world_size: int = 1):
+        """Check the agent can alternate, then set up as GpuSampler does."""
+        if agent.recurrent and not agent.alternating:
+            raise TypeError(f"{type(self).__name__}: a recurrent agent must keep one rnn state per "
+                f"half (an alternating agent, e.g. AlternatingAtariLstmAgent); "
+                f"{type(agent).__name__} does not")
+        return super().initialize(agent, affinity=affinity, seed=seed, bootstrap_value=bootstrap_value,
+            traj_info_kwargs=traj_info_kwargs, rank=rank, world_size=world_size)
+
     def worker_layout(self, affinity: dict | None, n_envs: int) -> list:
         """The GpuSampler layout, checked for two equal halves."""
         owner = type(self).__name__
@@ -40,9 +50,6 @@ class AlternatingSampler(GpuSampler):
     def make_collectors(self, step_np, slices: list, traj_info_factory, global_B: int,
             env_ranks: list) -> None:
         """One collector per half, each over its columns of the samples buffer."""
-        if self.agent.recurrent and not self.agent.alternating:
-            raise TypeError(f"{type(self).__name__}: a recurrent agent must keep one rnn state per "
-                f"half (an alternating agent); {type(self.agent).__name__} does not")
         half_B, half_w = self.batch_spec.B // 2, len(slices) // 2
         self.collectors, self.states = [], []
         for h, cols in enumerate((slice(0, half_B), slice(half_B, 2 * half_B))):
@@ -54,33 +61,40 @@ class AlternatingSampler(GpuSampler):
                 batch_T=self.batch_spec.T, TrajInfoCls=traj_info_factory, agent=self.agent,
                 global_B=global_B, env_ranks=env_ranks[cols])
             self.collectors.append(collector)
+            self._use_half(h)
             self.states.append(collector.start_envs(self.max_decorrelation_steps))
+
+    def _use_half(self, half: int) -> int:
+        """Tell an alternating agent which half it acts for; returns ``half``."""
+        if self.agent.alternating:
+            self.agent.set_alternating_half(half)
+        return half
+
+    def _run(self, half: int, phase: str, *args):
+        self._use_half(half)
+        return getattr(self.collectors[half], phase)(*args)
 
     def obtain_samples(self, itr: int):
         """One [T, B] batch: the halves alternate between acting and stepping."""
-        first, second = self.collectors
-        for collector, (agent_inputs, traj_infos) in zip(self.collectors, self.states):
-            collector.start_batch(agent_inputs, traj_infos)
+        for half, (agent_inputs, traj_infos) in enumerate(self.states):
+            self._run(half, "start_batch", agent_inputs, traj_infos)
         T = self.batch_spec.T
         for t in range(T):
-            first.act(t)
-            first.send(t)
+            self._run(0, "act", t)
+            self._run(0, "send", t)
             if self.overlap and t > 0:
-                second.receive(t - 1)
+                self._run(1, "receive", t - 1)
             if not self.overlap:
-                first.receive(t)
-            second.act(t)
-            second.send(t)
-            if self.overlap:
-                first.receive(t)
-            else:
-                second.receive(t)
+                self._run(0, "receive", t)
+            self._run(1, "act", t)
+            self._run(1, "send", t)
+            self._run(0 if self.overlap else 1, "receive", t)
         if self.overlap:
-            second.receive(T - 1)
+            self._run(1, "receive", T - 1)
         completed = []
         self.states = []
-        for collector in self.collectors:
-            agent_inputs, traj_infos, done_infos = collector.finish_batch()
+        for half in range(2):
+            agent_inputs, traj_infos, done_infos = self._run(half, "finish_batch")
             self.states.append((agent_inputs, traj_infos))
             completed.extend(done_infos)
         return self.samples_pyt, completed

@@ -49,18 +49,22 @@ class GpuSampler(ParallelSamplerBase):
         shared = [dict(step_np=step_np[s], eval_step_np=None if eval_step_np is None else eval_step_np[es])
             for s, es in zip(slices, eval_slices)]
         self.start_workers(EnvWorker, configs, shared, layout, affinity, seed)
-        self.info_cls = type(examples.env_info) if is_namedtuple(examples.env_info) else None
-        self.spaces = spaces
-        self.agent = agent
-        self.samples_pyt, self.samples_np = samples_pyt, samples_np
-        traj_info_factory = self.traj_info_factory(traj_info_kwargs)
-        self.make_collectors(step_np, slices, traj_info_factory, global_B, env_ranks)
-        self.eval_collector = None
-        if self.eval_n_envs:
-            eval_envs = RemoteEnvs(self.workers, "eval", eval_step_np, eval_slices, spaces, self.info_cls)
-            self.eval_collector = self.eval_CollectorCls(rank=0, envs=eval_envs,
-                TrajInfoCls=traj_info_factory, max_T=self.eval_max_steps // self.eval_n_envs,
-                agent=agent, max_trajectories=self.eval_max_trajectories)
+        try:
+            self.info_cls = type(examples.env_info) if is_namedtuple(examples.env_info) else None
+            self.spaces = spaces
+            self.agent = agent
+            self.samples_pyt, self.samples_np = samples_pyt, samples_np
+            traj_info_factory = self.traj_info_factory(traj_info_kwargs)
+            self.make_collectors(step_np, slices, traj_info_factory, global_B, env_ranks)
+            self.eval_collector = None
+            if self.eval_n_envs:
+                eval_envs = RemoteEnvs(self.workers, "eval", eval_step_np, eval_slices, spaces, self.info_cls)
+                self.eval_collector = self.eval_CollectorCls(rank=0, envs=eval_envs,
+                    TrajInfoCls=traj_info_factory, max_T=self.eval_max_steps // self.eval_n_envs,
+                    agent=agent, max_trajectories=self.eval_max_trajectories)
+        except BaseException:
+            self.shutdown()
+            raise
         return examples
 
     def make_collectors(self, step_np, slices: list, traj_info_factory, global_B: int,
