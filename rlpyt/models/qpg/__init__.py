@@ -1,0 +1,1 @@
+"""Models for Q-function policy-gradient agents (DDPG, TD3, SAC)."""
