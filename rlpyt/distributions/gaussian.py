@@ -53,12 +53,6 @@ class Gaussian(Distribution):
         self.min_log_std = None if min_std is None else math.log(min_std)
         self.max_log_std = None if max_std is None else math.log(max_std)
 
-    def set_std(self, std: float | None) -> None:
-        """Fix the standard deviation to ``std`` (None: read it from ``dist_info``)."""
-        if std is not None and not std > 0:
-            raise ValueError(f"Gaussian.set_std: std must be > 0 or None, got {std!r}")
-        self.std = std
-
     def log_std(self, dist_info) -> torch.Tensor:
         """The (bounded) log standard deviation, shaped like the mean."""
         if self.std is not None:

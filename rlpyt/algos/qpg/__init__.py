@@ -1,0 +1,1 @@
+"""Q-function policy-gradient algorithms: DDPG, TD3 and SAC."""

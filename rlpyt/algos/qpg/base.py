@@ -1,0 +1,173 @@
+"""What DDPG, TD3 and SAC share: argument checks, the uniform n-step replay
+buffer (bootstrapping through time-limit truncations), the update loop, the
+TD target's bootstrap terms and optimizer snapshots."""
+from __future__ import annotations
+
+import contextlib
+
+import torch
+
+from rlpyt.algos.base import RlAlgorithm, make_optimizer
+from rlpyt.replays.non_sequence.time_limit import TlUniformReplayBuffer
+from rlpyt.replays.non_sequence.uniform import UniformReplayBuffer
+from rlpyt.replays.samples import buffer_example, samples_to_buffer
+
+
+def check_number(owner: str, name: str, value, low=None, high=None, integer: bool = False) -> None:
+    """Raise naming ``name`` unless ``value`` is a number (an int when
+    ``integer``) within [low, high]."""
+    kind = int if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(f"{owner}: {name} must be {'an int' if integer else 'a number'}, got {value!r}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{owner}: {name} must be in [{low}, {high}], got {value!r}")
+
+
+@contextlib.contextmanager
+def frozen(module: torch.nn.Module):
+    """Within the block ``module``'s parameters take no gradients (the
+    policy loss backpropagates through Q into the action only)."""
+    params = [p for p in module.parameters() if p.requires_grad]
+    for p in params:
+        p.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for p in params:
+            p.requires_grad_(True)
+
+
+class QpgAlgoBase(RlAlgorithm):
+    """Replay and update loop of the Q-function policy-gradient algorithms.
+
+    Each iteration appends the sampler's batch to a uniform n-step replay
+    buffer and, from ``min_steps_learn`` environment steps on, makes
+    ``replay_ratio * batch_T * batch_B / batch_size`` updates (each sampled
+    transition is replayed ``replay_ratio`` times on average). Target networks
+    move by ``target_update_tau`` every ``target_update_interval`` updates.
+    With ``bootstrap_timelimit`` a time-limit truncation is not terminal: the
+    target bootstraps from the true final observation; without, it is treated
+    as terminal. Subclasses implement ``make_optimizers`` and ``update``.
+    """
+
+    bootstrap_value = False
+
+    def __init__(self, discount: float, batch_size: int, min_steps_learn: int, replay_size: int,
+            replay_ratio: float, target_update_tau: float, target_update_interval: int, n_step_return: int,
+            OptimCls, optim_kwargs: dict | None, initial_optim_state_dict: dict | None,
+            clip_grad_norm: float, updates_per_sync: int, bootstrap_timelimit: bool, ReplayBufferCls) -> None:
+        owner = type(self).__name__
+        check_number(owner, "discount", discount, 0, 1)
+        check_number(owner, "batch_size", batch_size, 1, integer=True)
+        check_number(owner, "min_steps_learn", min_steps_learn, 0, integer=True)
+        check_number(owner, "replay_size", replay_size, 1, integer=True)
+        check_number(owner, "replay_ratio", replay_ratio, 0)
+        check_number(owner, "target_update_tau", target_update_tau, 0, 1)
+        if target_update_tau == 0:
+            raise ValueError(f"{owner}: target_update_tau must be in (0, 1], got 0")
+        check_number(owner, "target_update_interval", target_update_interval, 1, integer=True)
+        check_number(owner, "n_step_return", n_step_return, 1, integer=True)
+        check_number(owner, "clip_grad_norm", clip_grad_norm, 0)
+        check_number(owner, "updates_per_sync", updates_per_sync, 1, integer=True)
+        if optim_kwargs is not None and not isinstance(optim_kwargs, dict):
+            raise TypeError(f"{owner}: optim_kwargs must be a dict, got {type(optim_kwargs).__name__}")
+        self.discount = discount
+        self._batch_size = batch_size
+        self.min_steps_learn = min_steps_learn
+        self.replay_size = replay_size
+        self.replay_ratio = replay_ratio
+        self.target_update_tau = target_update_tau
+        self.target_update_interval = target_update_interval
+        self.n_step_return = n_step_return
+        self.OptimCls = OptimCls
+        self.optim_kwargs = dict(optim_kwargs or {})
+        self.initial_optim_state_dict = initial_optim_state_dict
+        self.clip_grad_norm = clip_grad_norm
+        self.updates_per_sync = updates_per_sync  # used by asynchronous runners
+        self.bootstrap_timelimit = bootstrap_timelimit
+        self.ReplayBufferCls = ReplayBufferCls
+        self.update_counter = 0
+
+    def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
+            examples=None, world_size: int = 1, rank: int = 0) -> None:
+        """Build the replay buffer from the sampler's ``examples`` and the optimizers."""
+        owner = type(self).__name__
+        if not mid_batch_reset:
+            raise ValueError(f"{owner}: needs a sampler whose environments reset mid-batch "
+                f"(mid_batch_reset True, e.g. CpuResetCollector)")
+        if examples is None:
+            raise ValueError(f"{owner}.initialize: examples (from sampler.initialize) are required "
+                f"to build the replay buffer")
+        self.agent = agent
+        self.n_itr = n_itr
+        self.batch_spec = batch_spec
+        self.mid_batch_reset = mid_batch_reset
+        self.updates_per_optimize = max(1, round(self.replay_ratio * batch_spec.size / self.batch_size))
+        self.min_itr_learn = int(self.min_steps_learn // batch_spec.size)
+        agent.give_min_itr_learn(self.min_itr_learn)
+        example = buffer_example(examples)
+        if self.ReplayBufferCls is not None:
+            ReplayBufferCls = self.ReplayBufferCls
+        else:
+            ReplayBufferCls = TlUniformReplayBuffer if hasattr(example, "timeout") else UniformReplayBuffer
+        self.replay_buffer = ReplayBufferCls(example=example, size=self.replay_size, B=batch_spec.B,
+            discount=self.discount, n_step_return=self.n_step_return)
+        self.make_optimizers()
+        if self.initial_optim_state_dict is not None:
+            self.load_optim_state_dict(self.initial_optim_state_dict)
+
+    def new_optimizer(self, params, lr: float) -> torch.optim.Optimizer:
+        """An ``OptimCls`` optimizer (fused Adam by default) over ``params``."""
+        return make_optimizer(self.OptimCls, params, lr, self.optim_kwargs)
+
+    def make_optimizers(self) -> None:
+        """Build the optimizers, named in ``optimizer_names`` (subclasses)."""
+        raise NotImplementedError
+
+    def update(self, samples, opt_info: dict) -> None:
+        """One gradient update on a replay batch, appending diagnostics (subclasses)."""
+        raise NotImplementedError
+
+    def optimize_agent(self, itr: int, samples=None):
+        """Store ``samples``; once enough are stored, make ``updates_per_optimize`` updates."""
+        if samples is not None:
+            self.replay_buffer.append_samples(samples_to_buffer(samples))
+        opt_info = {field: [] for field in self.opt_info_fields}
+        if itr >= self.min_itr_learn:
+            for _ in range(self.updates_per_optimize):
+                self.update(self.replay_buffer.sample_batch(self.batch_size), opt_info)
+                self.update_counter += 1
+                if self.update_counter % self.target_update_interval == 0:
+                    self.agent.update_target(self.target_update_tau)
+        return self.OptInfoCls(**{k: torch.stack(v).tolist() if v else [] for k, v in opt_info.items()})
+
+    def bootstrap_terms(self, samples) -> tuple[torch.Tensor, torch.Tensor | float]:
+        """``(bootstrap, discount_n)`` per transition: 1 where the target
+        bootstraps (no terminal state in the n-step window; truncations
+        bootstrap when ``bootstrap_timelimit``) and the discount of the
+        bootstrap value (``discount ** steps`` to the truncation's final
+        observation)."""
+        not_done = 1 - samples.done_n.float()
+        timeout_n = getattr(samples, "timeout_n", None)
+        if timeout_n is None or not self.bootstrap_timelimit:
+            return not_done, self.discount ** self.n_step_return
+        bootstrap = torch.maximum(not_done, timeout_n.float())
+        return bootstrap, self.discount ** samples.bootstrap_steps.float()
+
+    def step_optimizer(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: list) -> torch.Tensor:
+        """Backpropagate ``loss``, clip the gradient norm of ``params`` at
+        ``clip_grad_norm`` and step; returns the norm before clipping."""
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        grad_norm = torch.nn.utils.clip_grad_norm_(params, self.clip_grad_norm)
+        optimizer.step()
+        return grad_norm
+
+    def optim_state_dict(self) -> dict:
+        """Every optimizer's state, by name."""
+        return {name: getattr(self, name).state_dict() for name in self.optimizer_names}
+
+    def load_optim_state_dict(self, state_dict: dict) -> None:
+        """Restore the optimizers from ``optim_state_dict()``'s output."""
+        for name in self.optimizer_names:
+            getattr(self, name).load_state_dict(state_dict[name])

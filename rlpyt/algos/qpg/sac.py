@@ -1,0 +1,135 @@
+"""Soft Actor-Critic (Haarnoja et al., 2018) with twin Q-functions and
+automatic entropy tuning."""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import torch
+
+from rlpyt.algos.qpg.base import QpgAlgoBase, check_number, frozen
+
+OptInfo = namedtuple("OptInfo", ["q1Loss", "q2Loss", "piLoss", "qGradNorm", "piGradNorm", "q1", "q2",
+    "piLogStd", "alpha"])
+
+
+class SAC(QpgAlgoBase):
+    """Trains a ``SacAgent``. Each update:
+
+    - Q-functions regress on ``reward_scale * return_ + discount^n *
+      (min_i Q'_i(s', a') - alpha * log pi(a'|s'))``, a' ~ pi(s');
+    - the policy minimizes ``alpha * log pi(a|s) - min_i Q_i(s, a)``, a ~
+      pi(s), by the reparameterization gradient (``reparameterize``) or the
+      score-function gradient;
+    - alpha (the entropy temperature) follows ``target_entropy`` ("auto":
+      minus the action dimension) unless ``fixed_alpha`` is given.
+
+    ``action_prior`` "uniform" is the only prior. See ``QpgAlgoBase`` for
+    replay, target updates and time limits.
+    """
+
+    opt_info_fields = tuple(OptInfo._fields)
+    OptInfoCls = OptInfo
+
+    def __init__(self, discount: float = 0.99, batch_size: int = 256, min_steps_learn: int = int(1e4),
+            replay_size: int = int(1e6), replay_ratio: float = 256, target_update_tau: float = 0.005,
+            target_update_interval: int = 1, learning_rate: float = 3e-4, fixed_alpha: float | None = None,
+            OptimCls=torch.optim.Adam, optim_kwargs: dict | None = None,
+            initial_optim_state_dict: dict | None = None, action_prior: str = "uniform",
+            reward_scale: float = 1, target_entropy: str | float = "auto", reparameterize: bool = True,
+            clip_grad_norm: float = 1e9, n_step_return: int = 1, updates_per_sync: int = 1,
+            bootstrap_timelimit: bool = True, ReplayBufferCls=None) -> None:
+        super().__init__(discount=discount, batch_size=batch_size, min_steps_learn=min_steps_learn,
+            replay_size=replay_size, replay_ratio=replay_ratio, target_update_tau=target_update_tau,
+            target_update_interval=target_update_interval, n_step_return=n_step_return, OptimCls=OptimCls,
+            optim_kwargs=optim_kwargs, initial_optim_state_dict=initial_optim_state_dict,
+            clip_grad_norm=clip_grad_norm, updates_per_sync=updates_per_sync,
+            bootstrap_timelimit=bootstrap_timelimit, ReplayBufferCls=ReplayBufferCls)
+        owner = type(self).__name__
+        check_number(owner, "learning_rate", learning_rate, 0)
+        check_number(owner, "reward_scale", reward_scale)
+        if fixed_alpha is not None:
+            check_number(owner, "fixed_alpha", fixed_alpha, 0)
+        if action_prior != "uniform":
+            raise ValueError(f"{owner}: action_prior must be 'uniform', got {action_prior!r}")
+        if target_entropy != "auto":
+            check_number(owner, "target_entropy", target_entropy)
+        self.learning_rate = learning_rate
+        self.fixed_alpha = fixed_alpha
+        self.action_prior = action_prior
+        self.reward_scale = reward_scale
+        self.target_entropy = target_entropy
+        self.reparameterize = reparameterize
+
+    @property
+    def optimizer_names(self) -> tuple:
+        """The optimizers in snapshots (no alpha optimizer with ``fixed_alpha``)."""
+        names = ("pi_optimizer", "q_optimizer")
+        return names if self.fixed_alpha is not None else names + ("alpha_optimizer",)
+
+    def make_optimizers(self) -> None:
+        """Policy, Q-function and (unless ``fixed_alpha``) temperature optimizers."""
+        self.pi_optimizer = self.new_optimizer(self.agent.policy_parameters(), self.learning_rate)
+        self.q_optimizer = self.new_optimizer(self.agent.q_parameters(), self.learning_rate)
+        if self._target_entropy_value() is None:
+            self.log_alpha = torch.tensor(float(torch.log(torch.tensor(self.fixed_alpha))))
+        else:
+            self.log_alpha = torch.zeros((), requires_grad=True)
+            self.alpha_optimizer = self.new_optimizer([self.log_alpha], self.learning_rate)
+        self._alpha = torch.exp(self.log_alpha.detach())
+
+    def _target_entropy_value(self) -> float | None:
+        if self.fixed_alpha is not None:
+            return None
+        if self.target_entropy == "auto":
+            return -float(self.agent.distribution.dim)
+        return float(self.target_entropy)
+
+    def q_target(self, samples) -> torch.Tensor:
+        """The soft n-step TD target of each transition (no gradients)."""
+        with torch.no_grad():
+            next_action, next_log_pi, _ = self.agent.pi(*samples.target_inputs)
+            target_q1, target_q2 = self.agent.target_q(*samples.target_inputs, next_action)
+            next_value = torch.minimum(target_q1, target_q2) - self._alpha * next_log_pi
+            bootstrap, discount_n = self.bootstrap_terms(samples)
+            return self.reward_scale * samples.return_ + bootstrap * discount_n * next_value
+
+    def update(self, samples, opt_info: dict) -> None:
+        """One step of the Q-functions, the policy and the temperature."""
+        y = self.q_target(samples)
+        q1, q2 = self.agent.q(*samples.agent_inputs, samples.action)
+        q1_loss = 0.5 * torch.mean((y - q1) ** 2)
+        q2_loss = 0.5 * torch.mean((y - q2) ** 2)
+        q_grad_norm = self.step_optimizer(self.q_optimizer, q1_loss + q2_loss, list(self.agent.q_parameters()))
+
+        action, log_pi, dist_info = self.agent.pi(*samples.agent_inputs, reparameterize=self.reparameterize)
+        with frozen(self.agent.q_models):
+            min_q = torch.minimum(*self.agent.q(*samples.agent_inputs, action))
+        if self.reparameterize:
+            pi_loss = torch.mean(self._alpha * log_pi - min_q)
+        else:
+            pi_loss = torch.mean(log_pi * (self._alpha * log_pi - min_q).detach())
+        pi_grad_norm = self.step_optimizer(self.pi_optimizer, pi_loss, list(self.agent.policy_parameters()))
+
+        target_entropy = self._target_entropy_value()
+        if target_entropy is not None:
+            alpha_loss = -torch.mean(self.log_alpha * (log_pi.detach() + target_entropy))
+            self.alpha_optimizer.zero_grad(set_to_none=True)
+            alpha_loss.backward()
+            self.alpha_optimizer.step()
+            self._alpha = torch.exp(self.log_alpha.detach())
+
+        for name, value in (("q1Loss", q1_loss), ("q2Loss", q2_loss), ("piLoss", pi_loss),
+                ("qGradNorm", q_grad_norm), ("piGradNorm", pi_grad_norm), ("q1", q1.mean()),
+                ("q2", q2.mean()), ("piLogStd", dist_info.log_std.mean()), ("alpha", self._alpha)):
+            opt_info[name].append(value.detach())
+
+    def optim_state_dict(self) -> dict:
+        """Optimizer states and the temperature."""
+        return dict(super().optim_state_dict(), log_alpha=self.log_alpha.detach().clone())
+
+    def load_optim_state_dict(self, state_dict: dict) -> None:
+        """Restore optimizers and temperature."""
+        super().load_optim_state_dict(state_dict)
+        with torch.no_grad():
+            self.log_alpha.copy_(state_dict["log_alpha"])
+        self._alpha = torch.exp(self.log_alpha.detach())

@@ -1,0 +1,22 @@
+"""Twin Delayed DDPG (Fujimoto et al., 2018)."""
+from __future__ import annotations
+
+from rlpyt.algos.qpg.ddpg import DDPG
+
+
+class TD3(DDPG):
+    """DDPG with a ``Td3Agent``: the target is the minimum of the two target
+    Q-functions at the smoothed target action, both Q-functions regress on
+    it, and the policy (and the targets, with ``target_update_interval`` 2)
+    update every ``policy_update_interval`` updates. ``mu_learning_rate`` and
+    ``q_learning_rate`` set the two optimizers' learning rates."""
+
+    def __init__(self, batch_size: int = 100, replay_ratio: float = 100, target_update_tau: float = 0.005,
+            target_update_interval: int = 2, policy_update_interval: int = 2, mu_learning_rate: float = 1e-3,
+            q_learning_rate: float = 1e-3, **kwargs) -> None:
+        if "learning_rate" in kwargs:
+            raise TypeError("TD3: set the policy's learning rate with mu_learning_rate, not learning_rate")
+        super().__init__(batch_size=batch_size, replay_ratio=replay_ratio, target_update_tau=target_update_tau,
+            target_update_interval=target_update_interval, policy_update_interval=policy_update_interval,
+            learning_rate=mu_learning_rate, q_learning_rate=q_learning_rate, **kwargs)
+        self.mu_learning_rate = mu_learning_rate
