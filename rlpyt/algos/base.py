@@ -50,3 +50,27 @@ class RlAlgorithm:
     def batch_size(self) -> int:
         """Samples per training batch."""
         return self._batch_size
+
+
+class ReplayAlgorithm(RlAlgorithm):
+    """An off-policy algorithm: samples go to a replay buffer, and each
+    iteration runs ``updates_per_optimize`` updates of ``batch_size`` so that
+    every sampled step is replayed ``replay_ratio`` times on average, from
+    ``min_steps_learn`` steps on."""
+
+    def initialize_schedule(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool,
+            examples) -> None:
+        """Check the sampler suits replay and derive the update schedule."""
+        owner = type(self).__name__
+        if not mid_batch_reset:
+            raise ValueError(f"{owner}: needs a sampler whose environments reset mid-batch "
+                f"(mid_batch_reset True, e.g. CpuResetCollector)")
+        if examples is None:
+            raise ValueError(f"{owner}.initialize: examples (from sampler.initialize) are required "
+                f"to build the replay buffer")
+        self.agent = agent
+        self.n_itr = n_itr
+        self.batch_spec = batch_spec
+        self.mid_batch_reset = mid_batch_reset
+        self.updates_per_optimize = max(1, round(self.replay_ratio * batch_spec.size / self.batch_size))
+        self.min_itr_learn = int(self.min_steps_learn // batch_spec.size)

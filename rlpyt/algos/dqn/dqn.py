@@ -6,7 +6,7 @@ from collections import namedtuple
 
 import torch
 
-from rlpyt.algos.base import RlAlgorithm, make_optimizer
+from rlpyt.algos.base import ReplayAlgorithm, make_optimizer
 from rlpyt.replays.non_sequence.frame import (PrioritizedReplayFrameBuffer, UniformReplayFrameBuffer,
     is_frame_observation)
 from rlpyt.replays.non_sequence.prioritized import PrioritizedReplayBuffer
@@ -27,7 +27,7 @@ def _check_number(owner: str, name: str, value, low=None, high=None, integer=Fal
         raise ValueError(f"{owner}: {name} must be in [{low}, {high}], got {value!r}")
 
 
-class DQN(RlAlgorithm):
+class DQN(ReplayAlgorithm):
     """Trains a ``DqnAgent`` from a replay buffer.
 
     Each iteration appends the sampler's batch to the buffer and, once
@@ -113,20 +113,8 @@ class DQN(RlAlgorithm):
             examples=None, world_size: int = 1, rank: int = 0) -> None:
         """Build the replay buffer from ``examples``, the optimizer, and the
         agent's epsilon schedule, in iterations of ``batch_spec``."""
-        owner = type(self).__name__
-        if not mid_batch_reset:
-            raise ValueError(f"{owner}: needs a sampler whose environments reset mid-batch "
-                f"(mid_batch_reset True, e.g. CpuResetCollector)")
-        if examples is None:
-            raise ValueError(f"{owner}.initialize: examples (from sampler.initialize) are required "
-                f"to build the replay buffer")
-        self.agent = agent
-        self.n_itr = n_itr
-        self.batch_spec = batch_spec
-        self.mid_batch_reset = mid_batch_reset
+        self.initialize_schedule(agent, n_itr, batch_spec, mid_batch_reset, examples)
         sampler_bs = batch_spec.size
-        self.updates_per_optimize = max(1, round(self.replay_ratio * sampler_bs / self.batch_size))
-        self.min_itr_learn = int(self.min_steps_learn // sampler_bs)
         agent.set_epsilon_itr_min_max(max(1, self.min_itr_learn), max(1, self.min_itr_learn,
             int(self.eps_steps // sampler_bs)))
         self.pri_beta_itr = max(1, self.pri_beta_steps // sampler_bs)

@@ -7,7 +7,7 @@ import contextlib
 
 import torch
 
-from rlpyt.algos.base import RlAlgorithm, make_optimizer
+from rlpyt.algos.base import ReplayAlgorithm, make_optimizer
 from rlpyt.replays.non_sequence.time_limit import TlUniformReplayBuffer
 from rlpyt.replays.non_sequence.uniform import UniformReplayBuffer
 from rlpyt.replays.samples import buffer_example, samples_to_buffer
@@ -37,7 +37,7 @@ def frozen(module: torch.nn.Module):
             p.requires_grad_(True)
 
 
-class QpgAlgoBase(RlAlgorithm):
+class QpgAlgoBase(ReplayAlgorithm):
     """Replay and update loop of the Q-function policy-gradient algorithms.
 
     Each iteration appends the sampler's batch to a uniform n-step replay
@@ -91,19 +91,7 @@ class QpgAlgoBase(RlAlgorithm):
     def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
             examples=None, world_size: int = 1, rank: int = 0) -> None:
         """Build the replay buffer from the sampler's ``examples`` and the optimizers."""
-        owner = type(self).__name__
-        if not mid_batch_reset:
-            raise ValueError(f"{owner}: needs a sampler whose environments reset mid-batch "
-                f"(mid_batch_reset True, e.g. CpuResetCollector)")
-        if examples is None:
-            raise ValueError(f"{owner}.initialize: examples (from sampler.initialize) are required "
-                f"to build the replay buffer")
-        self.agent = agent
-        self.n_itr = n_itr
-        self.batch_spec = batch_spec
-        self.mid_batch_reset = mid_batch_reset
-        self.updates_per_optimize = max(1, round(self.replay_ratio * batch_spec.size / self.batch_size))
-        self.min_itr_learn = int(self.min_steps_learn // batch_spec.size)
+        self.initialize_schedule(agent, n_itr, batch_spec, mid_batch_reset, examples)
         agent.give_min_itr_learn(self.min_itr_learn)
         example = buffer_example(examples)
         if self.ReplayBufferCls is not None:
