@@ -12,19 +12,12 @@ from rlpyt.replays.non_sequence.frame import (PrioritizedReplayFrameBuffer, Unif
 from rlpyt.replays.non_sequence.prioritized import PrioritizedReplayBuffer
 from rlpyt.replays.non_sequence.uniform import UniformReplayBuffer
 from rlpyt.replays.samples import SamplesToBuffer, SamplesToBufferTl, buffer_example, samples_to_buffer
+from rlpyt.utils.checks import check_number
 from rlpyt.utils.tensor import select_at_indexes
 
 __all__ = ["DQN", "OptInfo", "SamplesToBuffer", "SamplesToBufferTl"]
 
 OptInfo = namedtuple("OptInfo", ["loss", "gradNorm", "tdAbsErr"])
-
-
-def _check_number(owner: str, name: str, value, low=None, high=None, integer=False) -> None:
-    kind = int if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kind):
-        raise TypeError(f"{owner}: {name} must be {'an int' if integer else 'a number'}, got {value!r}")
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueError(f"{owner}: {name} must be in [{low}, {high}], got {value!r}")
 
 
 class DQN(ReplayAlgorithm):
@@ -63,24 +56,24 @@ class DQN(ReplayAlgorithm):
             pri_beta_steps: int = int(50e6), default_priority: float | None = None,
             ReplayBufferCls=None, updates_per_sync: int = 1) -> None:
         owner = type(self).__name__
-        _check_number(owner, "discount", discount, 0, 1)
-        _check_number(owner, "batch_size", batch_size, 1, integer=True)
-        _check_number(owner, "min_steps_learn", min_steps_learn, 0, integer=True)
+        check_number(owner, "discount", discount, 0, 1)
+        check_number(owner, "batch_size", batch_size, 1, integer=True)
+        check_number(owner, "min_steps_learn", min_steps_learn, 0, integer=True)
         if delta_clip is not None:
-            _check_number(owner, "delta_clip", delta_clip, 0)
-        _check_number(owner, "replay_size", replay_size, 1, integer=True)
-        _check_number(owner, "replay_ratio", replay_ratio, 0)
-        _check_number(owner, "target_update_tau", target_update_tau, 0, 1)
-        _check_number(owner, "target_update_interval", target_update_interval, 1, integer=True)
-        _check_number(owner, "n_step_return", n_step_return, 1, integer=True)
-        _check_number(owner, "learning_rate", learning_rate, 0)
-        _check_number(owner, "clip_grad_norm", clip_grad_norm, 0)
-        _check_number(owner, "eps_steps", eps_steps, 0, integer=True)
-        _check_number(owner, "pri_alpha", pri_alpha, 0)
-        _check_number(owner, "pri_beta_init", pri_beta_init, 0, 1)
-        _check_number(owner, "pri_beta_final", pri_beta_final, 0, 1)
-        _check_number(owner, "pri_beta_steps", pri_beta_steps, 1, integer=True)
-        _check_number(owner, "updates_per_sync", updates_per_sync, 1, integer=True)
+            check_number(owner, "delta_clip", delta_clip, 0)
+        check_number(owner, "replay_size", replay_size, 1, integer=True)
+        check_number(owner, "replay_ratio", replay_ratio, 0)
+        check_number(owner, "target_update_tau", target_update_tau, 0, 1)
+        check_number(owner, "target_update_interval", target_update_interval, 1, integer=True)
+        check_number(owner, "n_step_return", n_step_return, 1, integer=True)
+        check_number(owner, "learning_rate", learning_rate, 0)
+        check_number(owner, "clip_grad_norm", clip_grad_norm, 0)
+        check_number(owner, "eps_steps", eps_steps, 0, integer=True)
+        check_number(owner, "pri_alpha", pri_alpha, 0)
+        check_number(owner, "pri_beta_init", pri_beta_init, 0, 1)
+        check_number(owner, "pri_beta_final", pri_beta_final, 0, 1)
+        check_number(owner, "pri_beta_steps", pri_beta_steps, 1, integer=True)
+        check_number(owner, "updates_per_sync", updates_per_sync, 1, integer=True)
         if optim_kwargs is not None and not isinstance(optim_kwargs, dict):
             raise TypeError(f"{owner}: optim_kwargs must be a dict, got {type(optim_kwargs).__name__}")
         self.discount = discount

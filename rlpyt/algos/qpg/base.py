@@ -11,16 +11,7 @@ from rlpyt.algos.base import ReplayAlgorithm, make_optimizer
 from rlpyt.replays.non_sequence.time_limit import TlUniformReplayBuffer
 from rlpyt.replays.non_sequence.uniform import UniformReplayBuffer
 from rlpyt.replays.samples import buffer_example, samples_to_buffer
-
-
-def check_number(owner: str, name: str, value, low=None, high=None, integer: bool = False) -> None:
-    """Raise naming ``name`` unless ``value`` is a number (an int when
-    ``integer``) within [low, high]."""
-    kind = int if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kind):
-        raise TypeError(f"{owner}: {name} must be {'an int' if integer else 'a number'}, got {value!r}")
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueError(f"{owner}: {name} must be in [{low}, {high}], got {value!r}")
+from rlpyt.utils.checks import check_number
 
 
 @contextlib.contextmanager

@@ -5,7 +5,8 @@ from collections import namedtuple
 
 import torch
 
-from rlpyt.algos.qpg.base import QpgAlgoBase, check_number, frozen
+from rlpyt.algos.qpg.base import QpgAlgoBase, frozen
+from rlpyt.utils.checks import check_number
 
 OptInfo = namedtuple("OptInfo", ["muLoss", "qLoss", "muGradNorm", "qGradNorm"])
 

@@ -6,7 +6,8 @@ from collections import namedtuple
 
 import torch
 
-from rlpyt.algos.qpg.base import QpgAlgoBase, check_number, frozen
+from rlpyt.algos.qpg.base import QpgAlgoBase, frozen
+from rlpyt.utils.checks import check_number
 
 OptInfo = namedtuple("OptInfo", ["q1Loss", "q2Loss", "piLoss", "qGradNorm", "piGradNorm", "q1", "q2",
     "piLogStd", "alpha"])
