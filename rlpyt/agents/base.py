@@ -134,6 +134,16 @@ class BaseAgent:
         self.global_B = global_B
         self.env_ranks = env_ranks
 
+    def sample_mode_state(self) -> dict:
+        """Settings that steer ``sample_mode`` and that an algorithm may give
+        the agent after the sampler's workers took their copies of it
+        (exploration schedules). A CpuSampler sends them to its workers with
+        every batch, so worker copies explore as the trained agent would."""
+        return {}
+
+    def load_sample_mode_state(self, state: dict) -> None:
+        """Take the trained agent's ``sample_mode_state()`` (in a sampler worker)."""
+
     def sync_shared_memory(self) -> None:
         """Copy the trained model into the shared-memory model used by workers."""
         if self.shared_model is not None and self.shared_model is not self.model:

@@ -41,6 +41,15 @@ class EpsilonGreedyAgentMixin:
         self.eps_itr_min = eps_itr_min
         self.eps_itr_max = eps_itr_max
 
+    def sample_mode_state(self) -> dict:
+        """The epsilon schedule's iterations (set by the algorithm)."""
+        return dict(super().sample_mode_state(), eps_itr_min=self.eps_itr_min, eps_itr_max=self.eps_itr_max)
+
+    def load_sample_mode_state(self, state: dict) -> None:
+        """Follow the trained agent's epsilon schedule."""
+        super().load_sample_mode_state(state)
+        self.set_epsilon_itr_min_max(state["eps_itr_min"], state["eps_itr_max"])
+
     def make_vec_eps(self, global_B: int, env_ranks: list | None) -> None:
         """One initial and one final epsilon per environment of this agent."""
         ranks = np.arange(global_B) if env_ranks is None else np.asarray(env_ranks)

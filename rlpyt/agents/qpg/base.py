@@ -10,7 +10,7 @@ import torch
 
 from rlpyt.agents.base import BaseAgent
 from rlpyt.agents.pg.base import rlpyt_space
-from rlpyt.models.utils import update_state_dict
+from rlpyt.models.utils import update_module
 from rlpyt.spaces.float_box import FloatBox
 from rlpyt.spaces.int_box import IntBox
 
@@ -136,6 +136,15 @@ class QpgAgentBase(BaseAgent):
         ``pretrain_std`` exploration)."""
         self.min_itr_learn = min_itr_learn
 
+    def sample_mode_state(self) -> dict:
+        """The iteration at which learning (and ``pretrain_std`` exploration's end) starts."""
+        return dict(super().sample_mode_state(), min_itr_learn=self.min_itr_learn)
+
+    def load_sample_mode_state(self, state: dict) -> None:
+        """Follow the trained agent's learning start."""
+        super().load_sample_mode_state(state)
+        self.give_min_itr_learn(state["min_itr_learn"])
+
     def sample_mode(self, itr: int) -> None:
         """Exploration mode; before ``min_itr_learn``, with ``pretrain_std``."""
         super().sample_mode(itr)
@@ -170,17 +179,12 @@ class QpgAgentBase(BaseAgent):
         super().eval_mode(itr)
         self.q_models.eval()
 
-    def _target_pairs(self) -> list:
-        pairs = list(zip(self.target_q_models, self.q_models))
-        if self.target_model is not None:
-            pairs.append((self.target_model, self.model))
-        return pairs
-
     def update_target(self, tau: float = 1.0) -> None:
         """Move every target network toward its model:
         ``tau * model + (1 - tau) * target`` (tau = 1 copies)."""
-        for target, model in self._target_pairs():
-            update_state_dict(target, model.state_dict(), tau)
+        update_module(self.target_q_models, self.q_models, tau)
+        if self.target_model is not None:
+            update_module(self.target_model, self.model, tau)
 
     def policy_parameters(self):
         """The policy model's parameters."""

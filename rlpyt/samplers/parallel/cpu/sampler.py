@@ -32,15 +32,18 @@ class CpuWorker:
             self.eval_collector = eval_CollectorCls(rank=rank, envs=eval_envs, TrajInfoCls=TrajInfoCls,
                 max_T=eval_max_T, agent=agent, max_trajectories=eval_max_trajectories)
 
-    def __call__(self, command: str, itr: int) -> list:
-        """Collect a batch ("sample") or evaluate ("eval"); returns completed traj infos."""
+    def __call__(self, command: str, argument) -> list:
+        """Collect a batch ("sample", with ``(itr, sample_mode_state)`` of the
+        trained agent) or evaluate ("eval", with ``itr``); returns completed traj infos."""
         if command == "sample":
+            itr, sample_mode_state = argument
+            self.agent.load_sample_mode_state(sample_mode_state)
             self.agent.sample_mode(itr)
             self.agent_inputs, self.traj_infos, completed = self.collector.collect_batch(
                 self.agent_inputs, self.traj_infos, itr)
             return completed
         if command == "eval":
-            return [] if self.eval_collector is None else self.eval_collector.collect_evaluation(itr)
+            return [] if self.eval_collector is None else self.eval_collector.collect_evaluation(argument)
         raise ValueError(f"CpuWorker: unknown command {command!r}")
 
 
@@ -84,5 +87,5 @@ class CpuSampler(ParallelSamplerBase):
     def obtain_samples(self, itr: int):
         """One [T, B] batch from all workers and their completed trajectories."""
         self.agent.sync_shared_memory()
-        completed = self.workers.call("sample", itr)
+        completed = self.workers.call("sample", (itr, self.agent.sample_mode_state()))
         return self.samples_pyt, [info for infos in completed for info in infos]
