@@ -144,7 +144,9 @@ def test_soft_update_follows_the_formula(AgentCls):
     with torch.no_grad():
         for p in agent.parameters():
             p.add_(torch.randn_like(p))
-    pairs = agent._target_pairs()
+    pairs = list(zip(agent.target_q_models, agent.q_models))
+    if agent.target_model is not None:
+        pairs.append((agent.target_model, agent.model))
     assert len(pairs) == {DdpgAgent: 2, Td3Agent: 3, SacAgent: 2}[AgentCls]
     old = [[p.clone() for p in target.parameters()] for target, _ in pairs]
     agent.update_target(tau=0.1)

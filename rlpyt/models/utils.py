@@ -23,17 +23,34 @@ def last_linear(module: torch.nn.Module) -> torch.nn.Linear:
 
 
 @torch.no_grad()
+def lerp_tensors(targets: list, sources: list, tau: float = 1.0) -> None:
+    """Move each floating-point tensor of ``targets`` toward its partner in
+    ``sources``, ``tau * new + (1 - tau) * old``, in one multi-tensor call;
+    other tensors are copied (tau = 1 copies everything)."""
+    if not 0 < tau <= 1:
+        raise ValueError(f"lerp_tensors: tau must be in (0, 1], got {tau}")
+    if len(targets) != len(sources):
+        raise ValueError(f"lerp_tensors: {len(targets)} targets but {len(sources)} sources")
+    floats = [(t, s) for t, s in zip(targets, sources) if t.is_floating_point()]
+    if floats:
+        torch._foreach_lerp_([t for t, _ in floats], [s.to(t.device) for t, s in floats], tau)
+    for t, s in zip(targets, sources):
+        if not t.is_floating_point():
+            t.copy_(s)
+
+
 def update_state_dict(model: torch.nn.Module, state_dict: dict, tau: float = 1.0) -> None:
     """Move ``model``'s parameters and buffers toward ``state_dict``:
     ``tau * new + (1 - tau) * old`` (tau = 1 copies; a target network's soft update)."""
-    if not 0 < tau <= 1:
-        raise ValueError(f"update_state_dict: tau must be in (0, 1], got {tau}")
-    if tau == 1:
-        model.load_state_dict(state_dict)
-        return
-    for name, value in model.state_dict().items():
-        new = state_dict[name]
-        if value.is_floating_point():
-            value.mul_(1 - tau).add_(new, alpha=tau)
-        else:
-            value.copy_(new)
+    own = model.state_dict(keep_vars=True)
+    missing = sorted(set(own) - set(state_dict))
+    if missing:
+        raise KeyError(f"update_state_dict: state_dict lacks {missing}")
+    lerp_tensors([v.data for v in own.values()], [state_dict[k] for k in own], tau)
+
+
+def update_module(target: torch.nn.Module, source: torch.nn.Module, tau: float = 1.0) -> None:
+    """``update_state_dict(target, source.state_dict(), tau)`` without building
+    state dicts: parameters and buffers are matched in registration order (the
+    target is a copy of the source)."""
+    lerp_tensors([*target.parameters(), *target.buffers()], [*source.parameters(), *source.buffers()], tau)

@@ -10,7 +10,7 @@ from rlpyt.agents.dqn.epsilon_greedy import EpsilonGreedyAgentMixin
 from rlpyt.agents.pg.base import rlpyt_space
 from rlpyt.distributions.epsilon_greedy import EpsilonGreedy
 from rlpyt.models.dqn.mlp import DqnMlpModel
-from rlpyt.models.utils import update_state_dict
+from rlpyt.models.utils import update_module
 from rlpyt.spaces.float_box import FloatBox
 from rlpyt.spaces.int_box import IntBox
 from rlpyt.utils.collections import namedarraytuple
@@ -91,7 +91,7 @@ class DqnAgent(EpsilonGreedyAgentMixin, BaseAgent):
 
     def update_target(self, tau: float = 1.0) -> None:
         """Move the target network toward the model (tau = 1 copies it)."""
-        update_state_dict(self.target_model, self.model.state_dict(), tau)
+        update_module(self.target_model, self.model, tau)
 
     def state_dict(self) -> dict:
         """Model and target model states, for snapshots."""
