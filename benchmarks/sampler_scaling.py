@@ -11,6 +11,7 @@ Beside them, on the same machine and the same environments:
     python benchmarks/sampler_scaling.py [--seconds 3] [--envs cartpole pong halfcheetah] [--B 8 16]
 """
 import argparse
+import multiprocessing as mp
 import time
 
 import gymnasium as gym
@@ -61,6 +62,30 @@ ENVS = {
 }
 SAMPLERS = [("Serial", SerialSampler, 1), ("Cpu", CpuSampler, 1), ("Cpu", CpuSampler, 2),
     ("Gpu", GpuSampler, 1), ("Gpu", GpuSampler, 2), ("Alternating", AlternatingSampler, 2)]
+
+
+def _spin(n: int) -> None:
+    x = 0
+    for i in range(n):
+        x += i
+
+
+def parallel_ceiling(n: int = 10_000_000, rounds: int = 3) -> float:
+    """Work done per second by two busy processes over one (median of
+    ``rounds``): the most any 2-process sampler can gain on this machine."""
+    ratios = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        _spin(n)
+        one = time.perf_counter() - start
+        procs = [mp.get_context("fork").Process(target=_spin, args=(n,)) for _ in range(2)]
+        start = time.perf_counter()
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+        ratios.append(2 * one / (time.perf_counter() - start))
+    return sorted(ratios)[len(ratios) // 2]
 
 
 def measure(fn, seconds: float, steps_per_call: int) -> float:
@@ -132,6 +157,7 @@ def main() -> None:
     parser.add_argument("--B", type=int, nargs="+", default=[8, 16])
     args = parser.parse_args()
     torch.set_num_threads(1)
+    print(f"Parallel ceiling of this machine: two busy processes do {parallel_ceiling():.2f}x the work of one")
     header = ["env", "B"] + [f"{name}-{w}w" for name, _, w in SAMPLERS] + ["AsyncVectorEnv", "SB3 SubprocVecEnv"]
     print(" | ".join(header))
     for env_name in args.envs:

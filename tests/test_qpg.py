@@ -214,3 +214,20 @@ def test_bad_input_fails_at_initialize_with_clear_errors():
         SAC(action_prior="gaussian")
     with pytest.raises(ValueError, match="action_std"):
         DdpgAgent(action_std=0)
+
+
+@pytest.mark.parametrize("AlgoCls,AgentCls", [(TD3, DdpgAgent), (SAC, Td3Agent), (DDPG, SacAgent)])
+def test_an_algorithm_rejects_an_agent_it_cannot_train(AlgoCls, AgentCls):
+    with pytest.raises(TypeError, match=f"{AlgoCls.__name__} trains a .*Agent.*got {AgentCls.__name__}"):
+        agent_and_algo(AgentCls, AlgoCls, 1)
+
+
+def test_sac_agent_takes_rlpyt_keywords_and_scales_to_the_bounds():
+    agent = SacAgent(model_kwargs=SMALL, q_model_kwargs=SMALL, v_model_kwargs=dict(hidden_sizes=[256, 256]),
+        action_squash=1.0)
+    agent.initialize(EnvSpaces(observation=FloatBox(-1, 1, shape=(3,)), action=FloatBox(-2.0, 2.0, shape=(1,))))
+    agent.sample_mode(0)
+    action = agent.step(torch.randn(2000, 3), torch.zeros(2000, 1), torch.zeros(2000)).action
+    assert action.abs().max() <= 2 and action.abs().max() > 1.5
+    with pytest.raises(ValueError, match="action_squash must be a positive number"):
+        SacAgent(action_squash=None)

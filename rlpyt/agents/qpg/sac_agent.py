@@ -30,8 +30,18 @@ class SacAgent(QpgAgentBase):
     n_q = 2
 
     def __init__(self, ModelCls=None, QModelCls=None, model_kwargs: dict | None = None,
-            q_model_kwargs: dict | None = None, initial_model_state_dict: dict | None = None,
-            initial_q_model_state_dict: dict | None = None, pretrain_std: float | None = 0.75) -> None:
+            q_model_kwargs: dict | None = None, v_model_kwargs: dict | None = None,
+            initial_model_state_dict: dict | None = None, action_squash: float | None = 1.0,
+            pretrain_std: float | None = 0.75, initial_q_model_state_dict: dict | None = None) -> None:
+        """``v_model_kwargs`` and ``action_squash`` are rlpyt's keywords,
+        accepted so that its scripts run unchanged: SAC here (as rlpyt's
+        latest) has no value network, and actions are always squashed to
+        [-1, 1] and then scaled to the env's bounds, which already gives
+        rlpyt's ``action_squash=h`` behaviour for bounds [-h, h]. Only
+        ``action_squash=None`` (no squashing) is refused."""
+        if action_squash is None or not action_squash > 0:
+            raise ValueError(f"{type(self).__name__}: action_squash must be a positive number (actions are "
+                f"squashed through tanh and scaled to the env's bounds), got {action_squash!r}")
         super().__init__(ModelCls=ModelCls, QModelCls=QModelCls,
             model_kwargs=dict(hidden_sizes=(256, 256)) if model_kwargs is None else model_kwargs,
             q_model_kwargs=dict(hidden_sizes=(256, 256)) if q_model_kwargs is None else q_model_kwargs,

@@ -42,6 +42,7 @@ class QpgAlgoBase(ReplayAlgorithm):
     """
 
     bootstrap_value = False
+    agent_class = None  # the agent class (or a base of it) the algorithm trains (subclasses)
 
     def __init__(self, discount: float, batch_size: int, min_steps_learn: int, replay_size: int,
             replay_ratio: float, target_update_tau: float, target_update_interval: int, n_step_return: int,
@@ -81,7 +82,11 @@ class QpgAlgoBase(ReplayAlgorithm):
 
     def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
             examples=None, world_size: int = 1, rank: int = 0) -> None:
-        """Build the replay buffer from the sampler's ``examples`` and the optimizers."""
+        """Check the agent's class; build the replay buffer from the sampler's
+        ``examples`` and the optimizers."""
+        if not isinstance(agent, self.agent_class):
+            raise TypeError(f"{type(self).__name__} trains a {self.agent_class.__name__} (or a subclass), "
+                f"got {type(agent).__name__}")
         self.initialize_schedule(agent, n_itr, batch_spec, mid_batch_reset, examples)
         agent.give_min_itr_learn(self.min_itr_learn)
         example = buffer_example(examples)

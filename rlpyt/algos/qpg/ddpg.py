@@ -5,6 +5,7 @@ from collections import namedtuple
 
 import torch
 
+from rlpyt.agents.qpg.ddpg_agent import DdpgAgent
 from rlpyt.algos.qpg.base import QpgAlgoBase, frozen
 from rlpyt.utils.checks import check_number
 
@@ -18,6 +19,8 @@ class DDPG(QpgAlgoBase):
     ``policy_update_interval`` updates. The policy's optimizer uses
     ``learning_rate``, the Q-function's ``q_learning_rate``. See
     ``QpgAlgoBase`` for replay, target updates and time limits."""
+
+    agent_class = DdpgAgent
 
     opt_info_fields = tuple(OptInfo._fields)
     OptInfoCls = OptInfo

@@ -6,6 +6,7 @@ from collections import namedtuple
 
 import torch
 
+from rlpyt.agents.qpg.sac_agent import SacAgent
 from rlpyt.algos.qpg.base import QpgAlgoBase, frozen
 from rlpyt.utils.checks import check_number
 
@@ -27,6 +28,8 @@ class SAC(QpgAlgoBase):
     ``action_prior`` "uniform" is the only prior. See ``QpgAlgoBase`` for
     replay, target updates and time limits.
     """
+
+    agent_class = SacAgent
 
     opt_info_fields = tuple(OptInfo._fields)
     OptInfoCls = OptInfo

@@ -1,6 +1,7 @@
 """Twin Delayed DDPG (Fujimoto et al., 2018)."""
 from __future__ import annotations
 
+from rlpyt.agents.qpg.td3_agent import Td3Agent
 from rlpyt.algos.qpg.ddpg import DDPG
 
 
@@ -10,6 +11,8 @@ class TD3(DDPG):
     it, and the policy (and the targets, with ``target_update_interval`` 2)
     update every ``policy_update_interval`` updates. ``mu_learning_rate`` and
     ``q_learning_rate`` set the two optimizers' learning rates."""
+
+    agent_class = Td3Agent
 
     def __init__(self, batch_size: int = 100, replay_ratio: float = 100, target_update_tau: float = 0.005,
             target_update_interval: int = 2, policy_update_interval: int = 2, mu_learning_rate: float = 1e-3,
