@@ -114,10 +114,9 @@ class MinibatchRlBase(BaseRunner):
         self._progress = None
 
     def shutdown(self) -> None:
-        """Close the progress bar and the sampler."""
+        """Close the progress bar and the sampler (also after an error or Ctrl-C)."""
         if self._progress is not None:
             self._progress.close()
-        logger.log("Training complete.")
         self.sampler.shutdown()
 
     def get_itr_snapshot(self, itr: int) -> dict:
@@ -195,6 +194,7 @@ class MinibatchRlBase(BaseRunner):
                     self.store_diagnostics(itr, traj_infos, opt_info)
                     if (itr + 1) % self.log_interval_itrs == 0:
                         self.log_diagnostics(itr, *self.diagnostic_traj_infos(itr))
+            logger.log("Training complete.")
         finally:
             self.shutdown()
 
