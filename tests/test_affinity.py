@@ -1,11 +1,14 @@
-"""Tests of affinity codes: encoding, decoding, disjoint run slots, errors, detection."""
+"""Tests of affinity codes: encoding, decoding, disjoint run slots, errors,
+detection; pinning a process."""
 import itertools
 
+import psutil
 import pytest
+import torch
 
 from rlpyt.utils.launching import affinity as aff
-from rlpyt.utils.launching.affinity import (affinity_cpus, affinity_from_code, encode_affinity,
-    get_n_run_slots, get_run_slot, make_affinity, prepend_run_slot, quick_affinity_code)
+from rlpyt.utils.launching.affinity import (affinity_cpus, affinity_from_code, apply_process_affinity,
+    encode_affinity, get_n_run_slots, get_run_slot, make_affinity, prepend_run_slot, quick_affinity_code)
 
 FIELDS = {"all_cpus", "master_cpus", "workers_cpus", "master_torch_threads",
           "worker_torch_threads", "cuda_idx", "alternating", "set_affinity"}
@@ -204,3 +207,15 @@ def test_quick_code_on_this_machine_decodes():
     code = quick_affinity_code(n_parallel=1, use_gpu=False)
     affinity = affinity_from_code(prepend_run_slot(0, code))
     assert len(affinity.master_cpus) >= 1 and affinity.cuda_idx is None
+
+
+def test_pinning_that_the_os_refuses_warns_and_goes_on():
+    allowed = psutil.Process().cpu_affinity()
+    threads = torch.get_num_threads()
+    try:
+        with pytest.warns(UserWarning, match=r"could not pin sampler worker 3 to CPUs \[4096\]"):
+            apply_process_affinity([4096], torch_threads=1, who="sampler worker 3")
+        assert psutil.Process().cpu_affinity() == allowed
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(threads)

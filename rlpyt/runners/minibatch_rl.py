@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from collections import deque
 
-import psutil
-import torch
 from tqdm import tqdm
 
 from rlpyt.runners.base import BaseRunner
 from rlpyt.utils.collections import AttrDict
+from rlpyt.utils.launching.affinity import apply_process_affinity
 from rlpyt.utils.logging import logger
 from rlpyt.utils.seed import make_seed, set_seed
 
@@ -21,21 +19,6 @@ _STAT_SUFFIXES = ("Average", "Std", "Median", "Min", "Max")
 def _check_positive(owner: str, name: str, value) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise ValueError(f"{owner}: {name} must be a positive number, got {value!r}")
-
-
-def apply_affinity(affinity: dict, cpus_key: str, threads_key: str) -> None:
-    """Pin this process to ``affinity[cpus_key]`` and set torch's thread count
-    from ``affinity[threads_key]`` when given; where the OS does not allow
-    pinning, warn and go on."""
-    cpus = affinity.get(cpus_key)
-    if cpus and affinity.get("set_affinity", True):
-        try:
-            psutil.Process().cpu_affinity(list(cpus))
-        except (AttributeError, OSError, ValueError) as err:
-            warnings.warn(f"could not set CPU affinity {cpus_key}={cpus}: {err}", stacklevel=2)
-    threads = affinity.get(threads_key)
-    if threads:
-        torch.set_num_threads(int(threads))
 
 
 class MinibatchRlBase(BaseRunner):
@@ -71,7 +54,8 @@ class MinibatchRlBase(BaseRunner):
 
     def startup(self) -> int:
         """Seed, initialize sampler, agent and algorithm; returns the number of iterations."""
-        apply_affinity(self.affinity, "master_cpus", "master_torch_threads")
+        apply_process_affinity(self.affinity.get("master_cpus"), self.affinity.get("master_torch_threads"),
+            self.affinity.get("set_affinity", True), who="the training process (master_cpus)")
         if self.seed is None:
             self.seed = make_seed()
         set_seed(self.seed)

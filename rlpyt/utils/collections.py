@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections import namedtuple
-from typing import Any, Iterable
+from typing import Iterable
 
 
 def _caller_module(depth: int = 2) -> str:

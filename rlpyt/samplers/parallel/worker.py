@@ -13,13 +13,11 @@ import multiprocessing as mp
 import os
 import signal
 import traceback
-import warnings
 from typing import Any, Callable
 
 import cloudpickle
-import psutil
-import torch
 
+from rlpyt.utils.launching.affinity import apply_process_affinity
 from rlpyt.utils.seed import set_seed
 
 POLL_SECONDS = 0.5
@@ -30,24 +28,12 @@ class WorkerError(RuntimeError):
     """A sampler worker raised an exception or died."""
 
 
-def set_worker_affinity(cpus, torch_threads: int | None, set_affinity: bool = True) -> None:
-    """Pin this process to ``cpus`` and set torch's threads; where the OS does
-    not allow pinning, warn and go on."""
-    if cpus is not None and set_affinity:
-        try:
-            psutil.Process().cpu_affinity(list(cpus))
-        except (AttributeError, OSError, ValueError) as err:
-            warnings.warn(f"could not pin sampler worker to CPUs {cpus}: {err}", stacklevel=2)
-    if torch_threads:
-        torch.set_num_threads(int(torch_threads))
-
-
 def _worker_main(conn, rank: int, payload: bytes, shared: dict) -> None:
     """Process entry point: build the worker's state, then serve commands."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         setup = cloudpickle.loads(payload)
-        set_worker_affinity(setup["cpus"], setup["torch_threads"], setup["set_affinity"])
+        apply_process_affinity(setup["cpus"], setup["torch_threads"], setup["set_affinity"], who=f"sampler worker {rank}")
         set_seed(setup["seed"])
         handler = setup["build"](rank=rank, **setup["config"], **shared)
         conn.send(("ok", None))

@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from typing import Any
 
 import psutil
+import torch
 
 from rlpyt.utils.collections import AttrDict
 
@@ -483,3 +485,17 @@ def _visible_gpus() -> int:
     except ImportError:
         return 0
     return torch.cuda.device_count()
+
+
+def apply_process_affinity(cpus, torch_threads: int | None, set_affinity: bool = True,
+        who: str = "this process") -> None:
+    """Pin the calling process to ``cpus`` (when given and ``set_affinity``)
+    and set torch's thread count (when given); where the OS does not allow
+    pinning, warn, naming ``who``, and go on."""
+    if cpus and set_affinity:
+        try:
+            psutil.Process().cpu_affinity(list(cpus))
+        except (AttributeError, OSError, ValueError) as err:
+            warnings.warn(f"could not pin {who} to CPUs {list(cpus)}: {err}", stacklevel=2)
+    if torch_threads:
+        torch.set_num_threads(int(torch_threads))
