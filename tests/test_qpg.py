@@ -1,6 +1,8 @@
 """DDPG, TD3 and SAC pieces: n-step targets through time limits and
 terminations against a hand computation, target-network updates, action
 scaling and bad input."""
+import io
+
 import gymnasium
 import numpy as np
 import pytest
@@ -231,3 +233,42 @@ def test_sac_agent_takes_rlpyt_keywords_and_scales_to_the_bounds():
     assert action.abs().max() <= 2 and action.abs().max() > 1.5
     with pytest.raises(ValueError, match="action_squash must be a positive number"):
         SacAgent(action_squash=None)
+
+
+def trained_pair(AgentCls, AlgoCls, initial_optim_state_dict=None, agent_state=None):
+    set_seed(0)
+    sampler = SerialSampler(EnvCls=make_env, env_kwargs={}, batch_T=12, batch_B=2, max_decorrelation_steps=0)
+    agent = AgentCls(model_kwargs=SMALL, q_model_kwargs=SMALL)
+    examples = sampler.initialize(agent, seed=0)
+    algo = AlgoCls(min_steps_learn=0, replay_size=100, batch_size=8, replay_ratio=8,
+        initial_optim_state_dict=initial_optim_state_dict)
+    algo.initialize(agent, n_itr=10, batch_spec=sampler.batch_spec, examples=examples)
+    agent.sample_mode(0)
+    samples, _ = sampler.obtain_samples(0)
+    algo.replay_buffer.append_samples(samples_to_buffer(samples))  # the same replay data in both runs
+    if agent_state is not None:
+        agent.load_state_dict(agent_state)
+    return agent, algo
+
+
+@pytest.mark.parametrize("AgentCls,AlgoCls", [(DdpgAgent, DDPG), (Td3Agent, TD3), (SacAgent, SAC)])
+def test_restored_agent_and_optimizers_continue_exactly(AgentCls, AlgoCls):
+    agent, algo = trained_pair(AgentCls, AlgoCls)
+    algo.optimize_agent(1)  # Adam moments, the update counter's phase and (SAC) the temperature move
+    snapshot = io.BytesIO()
+    torch.save(dict(agent=agent.state_dict(), optim=algo.optim_state_dict()), snapshot)
+    snapshot.seek(0)
+    saved = torch.load(snapshot)
+    agent_state, optim_state = saved["agent"], saved["optim"]
+    if AlgoCls is SAC:
+        assert float(optim_state["log_alpha"]) != 0.0
+    resumed_agent, resumed_algo = trained_pair(AgentCls, AlgoCls, initial_optim_state_dict=optim_state,
+        agent_state=agent_state)
+    resumed_algo.update_counter = algo.update_counter  # not in snapshots yet (nor the replay buffer)
+    for a, b in ((algo, agent), (resumed_algo, resumed_agent)):
+        torch.manual_seed(1)
+        np.random.seed(1)
+        a.optimize_agent(2)
+    for (name, x), y in zip(agent.state_dict().items(), resumed_agent.state_dict().values()):
+        for key in x:
+            torch.testing.assert_close(x[key], y[key], rtol=0, atol=0, msg=f"{name}.{key}")
