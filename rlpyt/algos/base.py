@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import torch
 
+from rlpyt.utils.checks import check_number
+
 _FUSABLE = (torch.optim.Adam, torch.optim.AdamW)
 
 
@@ -56,7 +58,44 @@ class ReplayAlgorithm(RlAlgorithm):
     """An off-policy algorithm: samples go to a replay buffer, and each
     iteration runs ``updates_per_optimize`` updates of ``batch_size`` so that
     every sampled step is replayed ``replay_ratio`` times on average, from
-    ``min_steps_learn`` steps on."""
+    ``min_steps_learn`` steps on. Target networks move by
+    ``target_update_tau`` every ``target_update_interval`` updates."""
+
+    def __init__(self, discount: float, batch_size: int, min_steps_learn: int, replay_size: int,
+            replay_ratio: float, target_update_tau: float, target_update_interval: int, n_step_return: int,
+            OptimCls, optim_kwargs: dict | None, initial_optim_state_dict: dict | None, clip_grad_norm: float,
+            updates_per_sync: int, ReplayBufferCls) -> None:
+        """Check and keep the arguments every replay algorithm takes."""
+        owner = type(self).__name__
+        check_number(owner, "discount", discount, 0, 1)
+        check_number(owner, "batch_size", batch_size, 1, integer=True)
+        check_number(owner, "min_steps_learn", min_steps_learn, 0, integer=True)
+        check_number(owner, "replay_size", replay_size, 1, integer=True)
+        check_number(owner, "replay_ratio", replay_ratio, 0)
+        check_number(owner, "target_update_tau", target_update_tau, 0, 1)
+        if target_update_tau == 0:
+            raise ValueError(f"{owner}: target_update_tau must be in (0, 1], got 0")
+        check_number(owner, "target_update_interval", target_update_interval, 1, integer=True)
+        check_number(owner, "n_step_return", n_step_return, 1, integer=True)
+        check_number(owner, "clip_grad_norm", clip_grad_norm, 0)
+        check_number(owner, "updates_per_sync", updates_per_sync, 1, integer=True)
+        if optim_kwargs is not None and not isinstance(optim_kwargs, dict):
+            raise TypeError(f"{owner}: optim_kwargs must be a dict, got {type(optim_kwargs).__name__}")
+        self.discount = discount
+        self._batch_size = batch_size
+        self.min_steps_learn = min_steps_learn
+        self.replay_size = replay_size
+        self.replay_ratio = replay_ratio
+        self.target_update_tau = target_update_tau
+        self.target_update_interval = target_update_interval
+        self.n_step_return = n_step_return
+        self.OptimCls = OptimCls
+        self.optim_kwargs = dict(optim_kwargs or {})
+        self.initial_optim_state_dict = initial_optim_state_dict
+        self.clip_grad_norm = clip_grad_norm
+        self.updates_per_sync = updates_per_sync  # used by asynchronous runners
+        self.ReplayBufferCls = ReplayBufferCls
+        self.update_counter = 0
 
     def initialize_schedule(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool,
             examples) -> None:

@@ -55,41 +55,25 @@ class DQN(ReplayAlgorithm):
             pri_alpha: float = 0.6, pri_beta_init: float = 0.4, pri_beta_final: float = 1.0,
             pri_beta_steps: int = int(50e6), default_priority: float | None = None,
             ReplayBufferCls=None, updates_per_sync: int = 1) -> None:
+        super().__init__(discount=discount, batch_size=batch_size, min_steps_learn=min_steps_learn,
+            replay_size=replay_size, replay_ratio=replay_ratio, target_update_tau=target_update_tau,
+            target_update_interval=target_update_interval, n_step_return=n_step_return, OptimCls=OptimCls,
+            optim_kwargs=optim_kwargs,
+            initial_optim_state_dict=initial_optim_state_dict, clip_grad_norm=clip_grad_norm,
+            updates_per_sync=updates_per_sync, ReplayBufferCls=ReplayBufferCls)
+        if optim_kwargs is None:
+            self.optim_kwargs = dict(eps=0.01 / batch_size)
         owner = type(self).__name__
-        check_number(owner, "discount", discount, 0, 1)
-        check_number(owner, "batch_size", batch_size, 1, integer=True)
-        check_number(owner, "min_steps_learn", min_steps_learn, 0, integer=True)
         if delta_clip is not None:
             check_number(owner, "delta_clip", delta_clip, 0)
-        check_number(owner, "replay_size", replay_size, 1, integer=True)
-        check_number(owner, "replay_ratio", replay_ratio, 0)
-        check_number(owner, "target_update_tau", target_update_tau, 0, 1)
-        check_number(owner, "target_update_interval", target_update_interval, 1, integer=True)
-        check_number(owner, "n_step_return", n_step_return, 1, integer=True)
         check_number(owner, "learning_rate", learning_rate, 0)
-        check_number(owner, "clip_grad_norm", clip_grad_norm, 0)
         check_number(owner, "eps_steps", eps_steps, 0, integer=True)
         check_number(owner, "pri_alpha", pri_alpha, 0)
         check_number(owner, "pri_beta_init", pri_beta_init, 0, 1)
         check_number(owner, "pri_beta_final", pri_beta_final, 0, 1)
         check_number(owner, "pri_beta_steps", pri_beta_steps, 1, integer=True)
-        check_number(owner, "updates_per_sync", updates_per_sync, 1, integer=True)
-        if optim_kwargs is not None and not isinstance(optim_kwargs, dict):
-            raise TypeError(f"{owner}: optim_kwargs must be a dict, got {type(optim_kwargs).__name__}")
-        self.discount = discount
-        self._batch_size = batch_size
-        self.min_steps_learn = min_steps_learn
         self.delta_clip = delta_clip
-        self.replay_size = replay_size
-        self.replay_ratio = replay_ratio
-        self.target_update_tau = target_update_tau
-        self.target_update_interval = target_update_interval
-        self.n_step_return = n_step_return
         self.learning_rate = learning_rate
-        self.OptimCls = OptimCls
-        self.optim_kwargs = dict(eps=0.01 / batch_size) if optim_kwargs is None else dict(optim_kwargs)
-        self.initial_optim_state_dict = initial_optim_state_dict
-        self.clip_grad_norm = clip_grad_norm
         self.eps_steps = eps_steps
         self.double_dqn = double_dqn
         self.prioritized_replay = prioritized_replay
@@ -98,9 +82,6 @@ class DQN(ReplayAlgorithm):
         self.pri_beta_final = pri_beta_final
         self.pri_beta_steps = pri_beta_steps
         self.default_priority = (delta_clip or 1.0) if default_priority is None else default_priority
-        self.ReplayBufferCls = ReplayBufferCls
-        self.updates_per_sync = updates_per_sync  # used by asynchronous runners
-        self.update_counter = 0
 
     def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
             examples=None, world_size: int = 1, rank: int = 0) -> None:

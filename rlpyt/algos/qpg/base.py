@@ -11,7 +11,6 @@ from rlpyt.algos.base import ReplayAlgorithm, make_optimizer
 from rlpyt.replays.non_sequence.time_limit import TlUniformReplayBuffer
 from rlpyt.replays.non_sequence.uniform import UniformReplayBuffer
 from rlpyt.replays.samples import buffer_example, samples_to_buffer
-from rlpyt.utils.checks import check_number
 
 
 @contextlib.contextmanager
@@ -44,41 +43,9 @@ class QpgAlgoBase(ReplayAlgorithm):
     bootstrap_value = False
     agent_class = None  # the agent class (or a base of it) the algorithm trains (subclasses)
 
-    def __init__(self, discount: float, batch_size: int, min_steps_learn: int, replay_size: int,
-            replay_ratio: float, target_update_tau: float, target_update_interval: int, n_step_return: int,
-            OptimCls, optim_kwargs: dict | None, initial_optim_state_dict: dict | None,
-            clip_grad_norm: float, updates_per_sync: int, bootstrap_timelimit: bool, ReplayBufferCls) -> None:
-        owner = type(self).__name__
-        check_number(owner, "discount", discount, 0, 1)
-        check_number(owner, "batch_size", batch_size, 1, integer=True)
-        check_number(owner, "min_steps_learn", min_steps_learn, 0, integer=True)
-        check_number(owner, "replay_size", replay_size, 1, integer=True)
-        check_number(owner, "replay_ratio", replay_ratio, 0)
-        check_number(owner, "target_update_tau", target_update_tau, 0, 1)
-        if target_update_tau == 0:
-            raise ValueError(f"{owner}: target_update_tau must be in (0, 1], got 0")
-        check_number(owner, "target_update_interval", target_update_interval, 1, integer=True)
-        check_number(owner, "n_step_return", n_step_return, 1, integer=True)
-        check_number(owner, "clip_grad_norm", clip_grad_norm, 0)
-        check_number(owner, "updates_per_sync", updates_per_sync, 1, integer=True)
-        if optim_kwargs is not None and not isinstance(optim_kwargs, dict):
-            raise TypeError(f"{owner}: optim_kwargs must be a dict, got {type(optim_kwargs).__name__}")
-        self.discount = discount
-        self._batch_size = batch_size
-        self.min_steps_learn = min_steps_learn
-        self.replay_size = replay_size
-        self.replay_ratio = replay_ratio
-        self.target_update_tau = target_update_tau
-        self.target_update_interval = target_update_interval
-        self.n_step_return = n_step_return
-        self.OptimCls = OptimCls
-        self.optim_kwargs = dict(optim_kwargs or {})
-        self.initial_optim_state_dict = initial_optim_state_dict
-        self.clip_grad_norm = clip_grad_norm
-        self.updates_per_sync = updates_per_sync  # used by asynchronous runners
+    def __init__(self, bootstrap_timelimit: bool, **replay_kwargs) -> None:
+        super().__init__(**replay_kwargs)
         self.bootstrap_timelimit = bootstrap_timelimit
-        self.ReplayBufferCls = ReplayBufferCls
-        self.update_counter = 0
 
     def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
             examples=None, world_size: int = 1, rank: int = 0) -> None:
