@@ -9,4 +9,6 @@ def check_number(owner: str, name: str, value, low=None, high=None, integer: boo
     if isinstance(value, bool) or not isinstance(value, kind):
         raise TypeError(f"{owner}: {name} must be {'an int' if integer else 'a number'}, got {value!r}")
     if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueError(f"{owner}: {name} must be in [{low}, {high}], got {value!r}")
+        expected = (f"in [{low}, {high}]" if low is not None and high is not None
+            else f">= {low}" if low is not None else f"<= {high}")
+        raise ValueError(f"{owner}: {name} must be {expected}, got {value!r}")
