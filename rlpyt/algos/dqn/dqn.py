@@ -58,9 +58,8 @@ class DQN(ReplayAlgorithm):
         super().__init__(discount=discount, batch_size=batch_size, min_steps_learn=min_steps_learn,
             replay_size=replay_size, replay_ratio=replay_ratio, target_update_tau=target_update_tau,
             target_update_interval=target_update_interval, n_step_return=n_step_return, OptimCls=OptimCls,
-            optim_kwargs=optim_kwargs,
-            initial_optim_state_dict=initial_optim_state_dict, clip_grad_norm=clip_grad_norm,
-            updates_per_sync=updates_per_sync, ReplayBufferCls=ReplayBufferCls)
+            optim_kwargs=optim_kwargs, initial_optim_state_dict=initial_optim_state_dict,
+            clip_grad_norm=clip_grad_norm, updates_per_sync=updates_per_sync, ReplayBufferCls=ReplayBufferCls)
         if optim_kwargs is None:
             self.optim_kwargs = dict(eps=0.01 / batch_size)
         owner = type(self).__name__

@@ -44,6 +44,7 @@ class QpgAlgoBase(ReplayAlgorithm):
     agent_class = None  # the agent class (or a base of it) the algorithm trains (subclasses)
 
     def __init__(self, bootstrap_timelimit: bool, **replay_kwargs) -> None:
+        """``bootstrap_timelimit`` (see above); the rest is ``ReplayAlgorithm``'s."""
         super().__init__(**replay_kwargs)
         self.bootstrap_timelimit = bootstrap_timelimit
 
