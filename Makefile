@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q tests
 
 bench: $(STAMP)
-	for script in benchmarks/*.py; do echo "== $$script"; PYTHONPATH=. $(PY) $$script || exit 1; done
+	for script in benchmarks/[!_]*.py; do echo "== $$script"; PYTHONPATH=. $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info

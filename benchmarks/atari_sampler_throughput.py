@@ -8,11 +8,12 @@ same model plus action sampling per time step.
     python benchmarks/atari_sampler_throughput.py [--seconds 5] [--B 1 8] [--rounds 3]
 """
 import argparse
-import time
+import itertools
 
 import numpy as np
 import torch
 
+from _timing import steps_per_second
 from rlpyt.agents.pg.atari import AtariFfAgent
 from rlpyt.envs.atari.atari_env import AtariEnv, AtariTrajInfo
 from rlpyt.samplers.serial.sampler import SerialSampler
@@ -29,17 +30,16 @@ def bare_loop(B: int, model: torch.nn.Module, seconds: float) -> float:
         env.seed(i)
     obs = np.stack([env.reset() for env in envs])
     dummy = torch.zeros(B)
-    steps, start = 0, time.perf_counter()
+
+    def rollout():
+        for _ in range(BATCH_T):
+            pi, _value = model(torch.from_numpy(obs), dummy, dummy)
+            actions = torch.multinomial(pi, 1).squeeze(-1).numpy()
+            for b, env in enumerate(envs):
+                o, _r, _d, info = env.step(actions[b])
+                obs[b] = env.reset() if info.traj_done else o
     with torch.no_grad():
-        while time.perf_counter() - start < seconds:
-            for _ in range(BATCH_T):
-                pi, _value = model(torch.from_numpy(obs), dummy, dummy)
-                actions = torch.multinomial(pi, 1).squeeze(-1).numpy()
-                for b, env in enumerate(envs):
-                    o, _r, _d, info = env.step(actions[b])
-                    obs[b] = env.reset() if info.traj_done else o
-            steps += BATCH_T * B
-    return steps / (time.perf_counter() - start)
+        return steps_per_second(rollout, seconds, BATCH_T * B, warm_up=False)
 
 
 def serial_sampler(B: int, seconds: float):
@@ -50,13 +50,8 @@ def serial_sampler(B: int, seconds: float):
     agent = AtariFfAgent()
     sampler.initialize(agent, seed=0, bootstrap_value=True)
     agent.sample_mode(0)
-    sampler.obtain_samples(0)
-    steps, itr, start = 0, 1, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        sampler.obtain_samples(itr)
-        steps += BATCH_T * B
-        itr += 1
-    rate = steps / (time.perf_counter() - start)
+    itrs = itertools.count()
+    rate = steps_per_second(lambda: sampler.obtain_samples(next(itrs)), seconds, BATCH_T * B)
     sampler.shutdown()
     return rate, agent.model
 

@@ -18,6 +18,7 @@ import gymnasium as gym
 import numpy as np
 import torch
 
+from _timing import steps_per_second
 from rlpyt.agents.pg.atari import AtariFfAgent
 from rlpyt.agents.pg.categorical import CategoricalPgAgent
 from rlpyt.agents.pg.mujoco import MujocoFfAgent
@@ -88,16 +89,6 @@ def parallel_ceiling(n: int = 10_000_000, rounds: int = 3) -> float:
     return sorted(ratios)[len(ratios) // 2]
 
 
-def measure(fn, seconds: float, steps_per_call: int) -> float:
-    """Steps per second of repeated ``fn()`` calls after one warm-up call."""
-    fn()
-    steps, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        fn()
-        steps += steps_per_call
-    return steps / (time.perf_counter() - start)
-
-
 def rlpyt_rate(spec: dict, SamplerCls, n_workers: int, B: int, seconds: float):
     """A sampler's steps per second, and its agent (for the anchors' model)."""
     set_seed(0)
@@ -109,7 +100,7 @@ def rlpyt_rate(spec: dict, SamplerCls, n_workers: int, B: int, seconds: float):
     agent.sample_mode(0)
     itr = iter(range(10 ** 9))
     try:
-        return measure(lambda: sampler.obtain_samples(next(itr)), seconds, BATCH_T * B), agent
+        return steps_per_second(lambda: sampler.obtain_samples(next(itr)), seconds, BATCH_T * B), agent
     finally:
         sampler.shutdown()
 
@@ -127,7 +118,7 @@ def async_vector_rate(spec: dict, agent, B: int, seconds: float) -> float:
             action = agent.step(torch.as_tensor(obs), prev_action, prev_reward).action.numpy()
             obs, _r, _te, _tr, _info = envs.step(action)
     try:
-        return measure(rollout, seconds, BATCH_T * B)
+        return steps_per_second(rollout, seconds, BATCH_T * B)
     finally:
         envs.close()
 
@@ -144,7 +135,7 @@ def sb3_rate(spec: dict, B: int, seconds: float) -> float | None:
     _total, callback = model._setup_learn(total_timesteps=10 ** 9, callback=None)
     callback.on_training_start(locals(), globals())
     try:
-        return measure(lambda: model.collect_rollouts(venv, callback, model.rollout_buffer, BATCH_T),
+        return steps_per_second(lambda: model.collect_rollouts(venv, callback, model.rollout_buffer, BATCH_T),
             seconds, BATCH_T * B)
     finally:
         venv.close()

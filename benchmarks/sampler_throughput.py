@@ -8,12 +8,13 @@ model plus action sampling per time step, with nothing else.
     python benchmarks/sampler_throughput.py [--seconds 3] [--B 1 8 32]
 """
 import argparse
-import time
+import itertools
 
 import gymnasium as gym
 import numpy as np
 import torch
 
+from _timing import steps_per_second
 from rlpyt.agents.pg.categorical import CategoricalPgAgent
 from rlpyt.envs.gym import make as gym_make
 from rlpyt.samplers.serial.sampler import SerialSampler
@@ -28,19 +29,18 @@ def bare_loop(B: int, model: torch.nn.Module, seconds: float) -> float:
     envs = [gym.make(ENV_ID, disable_env_checker=True) for _ in range(B)]
     obs = np.stack([env.reset(seed=i)[0] for i, env in enumerate(envs)]).astype(np.float32)
     dummy = torch.zeros(B)
-    steps, start = 0, time.perf_counter()
+
+    def rollout():
+        for _ in range(BATCH_T):
+            pi, _value = model(torch.from_numpy(obs), dummy, dummy)
+            actions = torch.multinomial(pi, 1).squeeze(-1).numpy()
+            for b, env in enumerate(envs):
+                o, r, term, trunc, _info = env.step(int(actions[b]))
+                if term or trunc:
+                    o, _ = env.reset()
+                obs[b] = o
     with torch.no_grad():
-        while time.perf_counter() - start < seconds:
-            for _ in range(BATCH_T):
-                pi, _value = model(torch.from_numpy(obs), dummy, dummy)
-                actions = torch.multinomial(pi, 1).squeeze(-1).numpy()
-                for b, env in enumerate(envs):
-                    o, r, term, trunc, _info = env.step(int(actions[b]))
-                    if term or trunc:
-                        o, _ = env.reset()
-                    obs[b] = o
-            steps += BATCH_T * B
-    return steps / (time.perf_counter() - start)
+        return steps_per_second(rollout, seconds, BATCH_T * B, warm_up=False)
 
 
 def serial_sampler(B: int, seconds: float):
@@ -51,13 +51,8 @@ def serial_sampler(B: int, seconds: float):
     agent = CategoricalPgAgent()
     sampler.initialize(agent, seed=0, bootstrap_value=True)
     agent.sample_mode(0)
-    sampler.obtain_samples(0)
-    steps, itr, start = 0, 1, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        sampler.obtain_samples(itr)
-        steps += BATCH_T * B
-        itr += 1
-    rate = steps / (time.perf_counter() - start)
+    itrs = itertools.count()
+    rate = steps_per_second(lambda: sampler.obtain_samples(next(itrs)), seconds, BATCH_T * B)
     sampler.shutdown()
     return rate, agent.model
 
