@@ -140,10 +140,16 @@ def test_alternating_doubles_workers():
     (dict(n_cpu_core=12, n_gpu=3, n_socket=2), "straddle"),
     (dict(n_cpu_core=4, cpu_per_run=2, run_slot=2), "run_slot"),
     (dict(n_cpu_core=4, cpu_per_run="2"), "cpu_per_run"),
+    (dict(n_cpu_core=4, cpu_per_run=1.5), "cpu_per_run must be a whole number"),
 ])
 def test_invalid_combinations_raise(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises((TypeError, ValueError), match=match):
         encode_affinity(**kwargs)
+
+
+def test_integral_float_counts_encode_as_ints():
+    assert encode_affinity(n_cpu_core=4.0, cpu_per_run=2e0, run_slot=1.0) == encode_affinity(
+        n_cpu_core=4, cpu_per_run=2, run_slot=1)
 
 
 @pytest.mark.parametrize("code, match", [

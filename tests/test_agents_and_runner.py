@@ -98,8 +98,8 @@ def test_snapshot_restores_agent(tmp_path):
 
 
 @pytest.mark.parametrize("build,match", [
-    (lambda: BatchSpec(0, 4), "T must be a positive int"),
-    (lambda: PPO(minibatches=0), "minibatches must be a positive int"),
+    (lambda: BatchSpec(0, 4), "BatchSpec: T must be >= 1, got 0"),
+    (lambda: PPO(minibatches=0), "PPO: minibatches must be >= 1, got 0"),
     (lambda: PPO(discount=1.5), "discount must be in"),
     (lambda: A2C(learning_rate=-1), "learning_rate must be > 0"),
     (lambda: MlpModel(4, [64, 0], 2), "hidden_sizes"),

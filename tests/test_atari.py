@@ -109,7 +109,7 @@ def test_same_seed_same_frames():
 def test_bad_arguments_name_the_problem():
     with pytest.raises(ValueError, match="unknown game 'pongg'; valid games: .*space_invaders"):
         AtariEnv(game="pongg")
-    with pytest.raises(ValueError, match="frame_skip must be an int >= 1"):
+    with pytest.raises(ValueError, match="AtariEnv: frame_skip must be >= 1, got 0"):
         AtariEnv(frame_skip=0)
     with pytest.raises(ValueError, match="repeat_action_probability must be in"):
         AtariEnv(repeat_action_probability=1.5)

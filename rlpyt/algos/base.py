@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from rlpyt.utils.checks import check_number
+from rlpyt.utils.checks import check_count, check_number
 
 _FUSABLE = (torch.optim.Adam, torch.optim.AdamW)
 
@@ -68,17 +68,17 @@ class ReplayAlgorithm(RlAlgorithm):
         """Check and keep the arguments every replay algorithm takes."""
         owner = type(self).__name__
         check_number(owner, "discount", discount, 0, 1)
-        check_number(owner, "batch_size", batch_size, 1, integer=True)
-        check_number(owner, "min_steps_learn", min_steps_learn, 0, integer=True)
-        check_number(owner, "replay_size", replay_size, 1, integer=True)
+        batch_size = check_count(owner, "batch_size", batch_size, 1)
+        min_steps_learn = check_count(owner, "min_steps_learn", min_steps_learn, 0)
+        replay_size = check_count(owner, "replay_size", replay_size, 1)
         check_number(owner, "replay_ratio", replay_ratio, 0)
         check_number(owner, "target_update_tau", target_update_tau, 0, 1)
         if target_update_tau == 0:
             raise ValueError(f"{owner}: target_update_tau must be in (0, 1], got 0")
-        check_number(owner, "target_update_interval", target_update_interval, 1, integer=True)
-        check_number(owner, "n_step_return", n_step_return, 1, integer=True)
+        target_update_interval = check_count(owner, "target_update_interval", target_update_interval, 1)
+        n_step_return = check_count(owner, "n_step_return", n_step_return, 1)
         check_number(owner, "clip_grad_norm", clip_grad_norm, 0)
-        check_number(owner, "updates_per_sync", updates_per_sync, 1, integer=True)
+        updates_per_sync = check_count(owner, "updates_per_sync", updates_per_sync, 1)
         if optim_kwargs is not None and not isinstance(optim_kwargs, dict):
             raise TypeError(f"{owner}: optim_kwargs must be a dict, got {type(optim_kwargs).__name__}")
         self.discount = discount

@@ -6,6 +6,7 @@ import numpy as np
 
 from rlpyt.replays.base import BaseReplayBuffer
 from rlpyt.utils.buffer import buffer_from_example, numpify_buffer
+from rlpyt.utils.checks import check_count
 
 
 class BaseNStepReturnBuffer(BaseReplayBuffer):
@@ -34,9 +35,9 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
 
     def __init__(self, example, size: int, B: int, discount: float = 1.0, n_step_return: int = 1) -> None:
         owner = type(self).__name__
-        for name, value in (("size", size), ("B", B), ("n_step_return", n_step_return)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{owner}: {name} must be a positive int, got {value!r}")
+        size = check_count(owner, "size", size, 1)
+        B = check_count(owner, "B", B, 1)
+        n_step_return = check_count(owner, "n_step_return", n_step_return, 1)
         if not 0 <= discount <= 1:
             raise ValueError(f"{owner}: discount must be in [0, 1], got {discount}")
         for field in ("reward", "done"):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rlpyt.utils.checks import check_count
+
 
 class SumTree:
     """Binary tree whose leaves are ``size`` priorities and whose inner nodes
@@ -15,8 +17,7 @@ class SumTree:
     """
 
     def __init__(self, size: int) -> None:
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise ValueError(f"SumTree: size must be a positive int, got {size!r}")
+        size = check_count("SumTree", "size", size, 1)
         self.size = size
         self._depth = max(int(np.ceil(np.log2(size))), 0)
         self._leaf0 = 1 << self._depth

@@ -8,6 +8,7 @@ from collections import deque
 from tqdm import tqdm
 
 from rlpyt.runners.base import BaseRunner
+from rlpyt.utils.checks import check_count
 from rlpyt.utils.collections import AttrDict
 from rlpyt.utils.launching.affinity import apply_process_affinity
 from rlpyt.utils.logging import logger
@@ -16,26 +17,25 @@ from rlpyt.utils.seed import make_seed, set_seed
 _STAT_SUFFIXES = ("Average", "Std", "Median", "Min", "Max")
 
 
-def _check_positive(owner: str, name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{owner}: {name} must be a positive number, got {value!r}")
-
-
 class MinibatchRlBase(BaseRunner):
     """Sets up the run and logs diagnostics every ``log_interval_steps``.
 
-    ``n_steps`` environment steps are rounded up to whole log intervals. The
-    affinity dict may give ``master_cpus``, ``master_torch_threads``,
-    ``cuda_idx`` and ``set_affinity``.
+    The run makes ``ceil(n_steps / batch size)`` iterations, rounded up to
+    whole log intervals: it goes beyond ``n_steps`` by less than one
+    iteration, or by less than one log interval where ``log_interval_steps``
+    does not divide ``n_steps``. A log interval longer than the run is cut to
+    the run (logged once, at the end), and the log says so. The affinity dict
+    may give ``master_cpus``, ``master_torch_threads``, ``cuda_idx`` and
+    ``set_affinity``.
     """
 
     def __init__(self, algo, agent, sampler, n_steps: int, seed: int | None = None,
             affinity: dict | None = None, log_interval_steps: int = int(1e5),
             log_traj_window: int = 100) -> None:
         owner = type(self).__name__
-        _check_positive(owner, "n_steps", n_steps)
-        _check_positive(owner, "log_interval_steps", log_interval_steps)
-        _check_positive(owner, "log_traj_window", log_traj_window)
+        n_steps = check_count(owner, "n_steps", n_steps, 1)
+        log_interval_steps = check_count(owner, "log_interval_steps", log_interval_steps, 1)
+        log_traj_window = check_count(owner, "log_traj_window", log_traj_window, 1)
         if affinity is not None and not isinstance(affinity, dict):
             raise TypeError(f"{owner}: affinity must be a dict (see affinity_from_code), "
                 f"got {type(affinity).__name__}")
@@ -44,11 +44,11 @@ class MinibatchRlBase(BaseRunner):
         self.algo = algo
         self.agent = agent
         self.sampler = sampler
-        self.n_steps = int(n_steps)
+        self.n_steps = n_steps
         self.seed = seed
         self.affinity = AttrDict(affinity or {})
-        self.log_interval_steps = int(log_interval_steps)
-        self.log_traj_window = int(log_traj_window)
+        self.log_interval_steps = log_interval_steps
+        self.log_traj_window = log_traj_window
         self.rank = 0
         self.world_size = 1
 
@@ -76,9 +76,14 @@ class MinibatchRlBase(BaseRunner):
         return dict(discount=getattr(self.algo, "discount", 1.0))
 
     def get_n_itr(self) -> int:
-        """Iterations for ``n_steps``, rounded up to whole log intervals."""
-        self.log_interval_itrs = max(self.log_interval_steps // self.itr_batch_size, 1)
+        """Iterations for ``n_steps``, rounded up to whole log intervals (a
+        log interval longer than the run is cut to the run)."""
         n_itr = math.ceil(self.n_steps / self.itr_batch_size)
+        self.log_interval_itrs = max(self.log_interval_steps // self.itr_batch_size, 1)
+        if self.log_interval_itrs > n_itr:
+            logger.log(f"log_interval_steps ({self.log_interval_steps}) is longer than the run "
+                f"(n_steps {self.n_steps}): logging once, at the end of the run.")
+            self.log_interval_itrs = n_itr
         n_itr = math.ceil(n_itr / self.log_interval_itrs) * self.log_interval_itrs
         self.n_itr = n_itr
         logger.log(f"Running {n_itr} iterations of batch size {self.itr_batch_size} "

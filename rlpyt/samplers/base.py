@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rlpyt.samplers.collections import BatchSpec, TrajInfo
+from rlpyt.utils.checks import check_count
 
 
 class BaseSampler:
@@ -16,28 +17,30 @@ class BaseSampler:
             CollectorCls=None, max_decorrelation_steps: int = 100, TrajInfoCls=TrajInfo,
             eval_n_envs: int = 0, eval_CollectorCls=None, eval_env_kwargs: dict | None = None,
             eval_max_steps: int | None = None, eval_max_trajectories: int | None = None) -> None:
+        owner = type(self).__name__
         if not callable(EnvCls):
-            raise TypeError(f"{type(self).__name__}: EnvCls must be callable, got {EnvCls!r}")
+            raise TypeError(f"{owner}: EnvCls must be callable, got {EnvCls!r}")
         for name, value in (("env_kwargs", env_kwargs), ("eval_env_kwargs", eval_env_kwargs)):
             if value is not None and not isinstance(value, dict):
-                raise TypeError(f"{type(self).__name__}: {name} must be a dict, got {type(value).__name__}")
-        if not isinstance(max_decorrelation_steps, int) or max_decorrelation_steps < 0:
-            raise ValueError(f"{type(self).__name__}: max_decorrelation_steps must be an int >= 0, "
-                f"got {max_decorrelation_steps!r}")
-        if not isinstance(eval_n_envs, int) or eval_n_envs < 0:
-            raise ValueError(f"{type(self).__name__}: eval_n_envs must be an int >= 0, got {eval_n_envs!r}")
+                raise TypeError(f"{owner}: {name} must be a dict, got {type(value).__name__}")
+        max_decorrelation_steps = check_count(owner, "max_decorrelation_steps", max_decorrelation_steps, 0)
+        eval_n_envs = check_count(owner, "eval_n_envs", eval_n_envs, 0)
+        eval_max_steps = check_count(owner, "eval_max_steps", eval_max_steps, 1, allow_none=True)
+        eval_max_trajectories = check_count(owner, "eval_max_trajectories", eval_max_trajectories, 1,
+            allow_none=True)
         if eval_n_envs > 0 and eval_max_steps is None:
-            raise ValueError(f"{type(self).__name__}: eval_max_steps is required when eval_n_envs > 0")
+            raise ValueError(f"{owner}: eval_max_steps is required when eval_n_envs > 0")
         self.EnvCls = EnvCls
         self.env_kwargs = dict(env_kwargs or {})
-        self.batch_spec = BatchSpec(batch_T, batch_B)
+        self.batch_spec = BatchSpec(check_count(owner, "batch_T", batch_T, 1),
+            check_count(owner, "batch_B", batch_B, 1))
         self.CollectorCls = CollectorCls
         self.max_decorrelation_steps = max_decorrelation_steps
         self.TrajInfoCls = TrajInfoCls
         self.eval_n_envs = eval_n_envs
         self.eval_CollectorCls = eval_CollectorCls
         self.eval_env_kwargs = dict(self.env_kwargs if eval_env_kwargs is None else eval_env_kwargs)
-        self.eval_max_steps = None if eval_max_steps is None else int(eval_max_steps)
+        self.eval_max_steps = eval_max_steps
         self.eval_max_trajectories = eval_max_trajectories
 
     def initialize(self, agent, affinity=None, seed=None, bootstrap_value: bool = False,

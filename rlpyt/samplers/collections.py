@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+from rlpyt.utils.checks import check_count
 from rlpyt.utils.collections import AttrDict, namedarraytuple
 
 Samples = namedarraytuple("Samples", ["agent", "env"])
@@ -22,10 +23,7 @@ class BatchSpec(namedtuple("BatchSpec", "T B")):
     __slots__ = ()
 
     def __new__(cls, T: int, B: int) -> "BatchSpec":
-        for name, value in (("T", T), ("B", B)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"BatchSpec: {name} must be a positive int, got {value!r}")
-        return super().__new__(cls, T, B)
+        return super().__new__(cls, check_count("BatchSpec", "T", T, 1), check_count("BatchSpec", "B", B, 1))
 
     @property
     def size(self) -> int:

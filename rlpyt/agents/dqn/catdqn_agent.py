@@ -7,6 +7,7 @@ from rlpyt.agents.base import AgentStep
 from rlpyt.agents.dqn.dqn_agent import DqnAgent
 from rlpyt.distributions.epsilon_greedy import CategoricalEpsilonGreedy
 from rlpyt.models.dqn.mlp import CatDqnMlpModel
+from rlpyt.utils.checks import check_count
 from rlpyt.utils.collections import namedarraytuple
 
 AgentInfo = namedarraytuple("AgentInfo", "p")
@@ -23,8 +24,7 @@ class CatDqnAgent(DqnAgent):
 
     def __init__(self, n_atoms: int = 51, **kwargs) -> None:
         super().__init__(**kwargs)
-        if isinstance(n_atoms, bool) or not isinstance(n_atoms, int) or n_atoms < 2:
-            raise ValueError(f"{type(self).__name__}: n_atoms must be an int >= 2, got {n_atoms!r}")
+        n_atoms = check_count(type(self).__name__, "n_atoms", n_atoms, 2)
         self.n_atoms = self.model_kwargs["n_atoms"] = n_atoms
         self.V_min, self.V_max = -10.0, 10.0
 

@@ -12,7 +12,7 @@ from rlpyt.replays.non_sequence.frame import (PrioritizedReplayFrameBuffer, Unif
 from rlpyt.replays.non_sequence.prioritized import PrioritizedReplayBuffer
 from rlpyt.replays.non_sequence.uniform import UniformReplayBuffer
 from rlpyt.replays.samples import SamplesToBuffer, SamplesToBufferTl, buffer_example, samples_to_buffer
-from rlpyt.utils.checks import check_number
+from rlpyt.utils.checks import check_count, check_number
 from rlpyt.utils.tensor import select_at_indexes
 
 __all__ = ["DQN", "OptInfo", "SamplesToBuffer", "SamplesToBufferTl"]
@@ -66,11 +66,11 @@ class DQN(ReplayAlgorithm):
         if delta_clip is not None:
             check_number(owner, "delta_clip", delta_clip, 0)
         check_number(owner, "learning_rate", learning_rate, 0)
-        check_number(owner, "eps_steps", eps_steps, 0, integer=True)
+        eps_steps = check_count(owner, "eps_steps", eps_steps, 0)
         check_number(owner, "pri_alpha", pri_alpha, 0)
         check_number(owner, "pri_beta_init", pri_beta_init, 0, 1)
         check_number(owner, "pri_beta_final", pri_beta_final, 0, 1)
-        check_number(owner, "pri_beta_steps", pri_beta_steps, 1, integer=True)
+        pri_beta_steps = check_count(owner, "pri_beta_steps", pri_beta_steps, 1)
         self.delta_clip = delta_clip
         self.learning_rate = learning_rate
         self.eps_steps = eps_steps

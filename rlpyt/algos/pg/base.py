@@ -7,6 +7,7 @@ from rlpyt.agents.base import AgentInputs
 from rlpyt.algos.base import RlAlgorithm, make_optimizer
 from rlpyt.algos.utils import discount_return, generalized_advantage_estimation, valid_from_done
 from rlpyt.utils.buffer import buffer_method
+from rlpyt.utils.checks import check_number
 from rlpyt.utils.tensor import valid_mean
 
 
@@ -33,15 +34,12 @@ class PolicyGradientAlgo(RlAlgorithm):
             entropy_loss_coeff: float, OptimCls, optim_kwargs: dict | None, clip_grad_norm: float,
             initial_optim_state_dict: dict | None, gae_lambda: float, normalize_advantage: bool) -> None:
         owner = type(self).__name__
-        numbers = dict(discount=discount, learning_rate=learning_rate, value_loss_coeff=value_loss_coeff,
-            entropy_loss_coeff=entropy_loss_coeff, clip_grad_norm=clip_grad_norm, gae_lambda=gae_lambda)
-        for name, value in numbers.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise TypeError(f"{owner}: {name} must be a number, got {value!r}")
-        if not 0 <= discount <= 1:
-            raise ValueError(f"{owner}: discount must be in [0, 1], got {discount}")
-        if not 0 <= gae_lambda <= 1:
-            raise ValueError(f"{owner}: gae_lambda must be in [0, 1], got {gae_lambda}")
+        check_number(owner, "discount", discount, 0, 1)
+        check_number(owner, "gae_lambda", gae_lambda, 0, 1)
+        check_number(owner, "learning_rate", learning_rate)
+        check_number(owner, "value_loss_coeff", value_loss_coeff)
+        check_number(owner, "entropy_loss_coeff", entropy_loss_coeff)
+        check_number(owner, "clip_grad_norm", clip_grad_norm)
         if learning_rate <= 0:
             raise ValueError(f"{owner}: learning_rate must be > 0, got {learning_rate}")
         if optim_kwargs is not None and not isinstance(optim_kwargs, dict):

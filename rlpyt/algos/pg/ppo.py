@@ -7,6 +7,7 @@ import torch
 
 from rlpyt.algos.pg.base import PolicyGradientAlgo
 from rlpyt.utils.buffer import buffer_func
+from rlpyt.utils.checks import check_count, check_number
 from rlpyt.utils.collections import namedarraytuple
 from rlpyt.utils.tensor import valid_mean
 
@@ -39,11 +40,11 @@ class PPO(PolicyGradientAlgo):
             OptimCls=OptimCls, optim_kwargs=optim_kwargs, clip_grad_norm=clip_grad_norm,
             initial_optim_state_dict=initial_optim_state_dict, gae_lambda=gae_lambda,
             normalize_advantage=normalize_advantage)
-        for name, value in (("minibatches", minibatches), ("epochs", epochs)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"PPO: {name} must be a positive int, got {value!r}")
-        if isinstance(ratio_clip, bool) or not isinstance(ratio_clip, (int, float)) or ratio_clip <= 0:
-            raise ValueError(f"PPO: ratio_clip must be a number > 0, got {ratio_clip!r}")
+        minibatches = check_count("PPO", "minibatches", minibatches, 1)
+        epochs = check_count("PPO", "epochs", epochs, 1)
+        check_number("PPO", "ratio_clip", ratio_clip, 0)
+        if ratio_clip == 0:
+            raise ValueError("PPO: ratio_clip must be > 0, got 0")
         self.minibatches = minibatches
         self.epochs = epochs
         self.ratio_clip = ratio_clip

@@ -7,7 +7,7 @@ import torch
 
 from rlpyt.agents.qpg.ddpg_agent import DdpgAgent
 from rlpyt.algos.qpg.base import QpgAlgoBase, frozen
-from rlpyt.utils.checks import check_number
+from rlpyt.utils.checks import check_count, check_number
 
 OptInfo = namedtuple("OptInfo", ["muLoss", "qLoss", "muGradNorm", "qGradNorm"])
 
@@ -40,7 +40,7 @@ class DDPG(QpgAlgoBase):
             clip_grad_norm=clip_grad_norm, updates_per_sync=updates_per_sync,
             bootstrap_timelimit=bootstrap_timelimit, ReplayBufferCls=ReplayBufferCls)
         owner = type(self).__name__
-        check_number(owner, "policy_update_interval", policy_update_interval, 1, integer=True)
+        policy_update_interval = check_count(owner, "policy_update_interval", policy_update_interval, 1)
         check_number(owner, "learning_rate", learning_rate, 0)
         check_number(owner, "q_learning_rate", q_learning_rate, 0)
         check_number(owner, "q_target_clip", q_target_clip, 0)

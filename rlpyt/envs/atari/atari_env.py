@@ -19,6 +19,7 @@ import numpy as np
 from rlpyt.envs.base import Env, EnvStep
 from rlpyt.samplers.collections import TrajInfo
 from rlpyt.spaces.int_box import IntBox
+from rlpyt.utils.checks import check_count
 
 H, W = 104, 80
 """Height and width of one observation frame (the 210 x 160 screen, cropped to
@@ -42,12 +43,6 @@ class AtariTrajInfo(TrajInfo):
         """Account for one step, adding ``env_info.game_score``."""
         super().step(observation, action, reward, done, agent_info, env_info)
         self.GameScore += float(getattr(env_info, "game_score", 0.0))
-
-
-def _check_int(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"AtariEnv: {name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
 
 
 class AtariEnv(Env):
@@ -76,10 +71,10 @@ class AtariEnv(Env):
         games = ale_py.roms.get_all_rom_ids()
         if game not in games:
             raise ValueError(f"AtariEnv: unknown game {game!r}; valid games: {', '.join(games)}")
-        self._frame_skip = _check_int("frame_skip", frame_skip, 1)
-        self._num_img_obs = _check_int("num_img_obs", num_img_obs, 1)
-        self._max_start_noops = _check_int("max_start_noops", max_start_noops, 0)
-        self._horizon = _check_int("horizon", horizon, 1)
+        self._frame_skip = check_count("AtariEnv", "frame_skip", frame_skip, 1)
+        self._num_img_obs = check_count("AtariEnv", "num_img_obs", num_img_obs, 1)
+        self._max_start_noops = check_count("AtariEnv", "max_start_noops", max_start_noops, 0)
+        self._horizon = check_count("AtariEnv", "horizon", horizon, 1)
         if not 0.0 <= repeat_action_probability <= 1.0:
             raise ValueError(f"AtariEnv: repeat_action_probability must be in [0, 1], "
                 f"got {repeat_action_probability!r}")

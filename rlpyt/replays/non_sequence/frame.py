@@ -42,7 +42,7 @@ class NStepFrameBuffer(NStepReturnBuffer):
         super().__init__(example=example._replace(observation=None), size=size, B=B,
             discount=discount, n_step_return=n_step_return)
         self.frame_shape = observation.shape[1:]
-        self.samples_frames = np.zeros((self.T + self.n_frames - 1, B) + self.frame_shape, dtype=np.uint8)
+        self.samples_frames = np.zeros((self.T + self.n_frames - 1, self.B) + self.frame_shape, dtype=np.uint8)
 
     def write_samples(self, idxs: np.ndarray, samples) -> None:
         """Store the newest frame of each observation and the other fields."""

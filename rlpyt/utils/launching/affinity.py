@@ -35,6 +35,7 @@ from typing import Any
 import psutil
 import torch
 
+from rlpyt.utils.checks import check_count
 from rlpyt.utils.collections import AttrDict
 
 # Readable name -> abbreviation in the code string (rlpyt's format).
@@ -101,23 +102,25 @@ def encode_affinity(n_cpu_core: int = 1, n_gpu: int = 0, contexts_per_gpu: int =
         optim_sample_share_gpu=optim_sample_share_gpu, alternating=alternating,
         set_affinity=set_affinity)
     _validate(params)
-    code = f"{n_cpu_core}{N_CPU_CORE}_{n_gpu}{N_GPU}"
+    p = params
+    code = f"{p['n_cpu_core']}{N_CPU_CORE}_{p['n_gpu']}{N_GPU}"
     optional = [
-        (HYPERTHREAD_OFFSET, hyperthread_offset, hyperthread_offset is not None),
-        (N_SOCKET, n_socket, n_socket is not None),
-        (CONTEXTS_PER_GPU, contexts_per_gpu, contexts_per_gpu != 1),
-        (GPU_PER_RUN, gpu_per_run, gpu_per_run != 1),
-        (CPU_PER_RUN, cpu_per_run, n_gpu == 0),
-        (CPU_PER_WORKER, cpu_per_worker, cpu_per_worker != 1),
-        (CPU_RESERVED, cpu_reserved, cpu_reserved != 0),
+        (HYPERTHREAD_OFFSET, p["hyperthread_offset"], p["hyperthread_offset"] is not None),
+        (N_SOCKET, p["n_socket"], p["n_socket"] is not None),
+        (CONTEXTS_PER_GPU, p["contexts_per_gpu"], p["contexts_per_gpu"] != 1),
+        (GPU_PER_RUN, p["gpu_per_run"], p["gpu_per_run"] != 1),
+        (CPU_PER_RUN, p["cpu_per_run"], p["n_gpu"] == 0),
+        (CPU_PER_WORKER, p["cpu_per_worker"], p["cpu_per_worker"] != 1),
+        (CPU_RESERVED, p["cpu_reserved"], p["cpu_reserved"] != 0),
         (ASYNC_SAMPLE, 1, async_sample),
-        (SAMPLE_GPU_PER_RUN, sample_gpu_per_run, sample_gpu_per_run != 0),
+        (SAMPLE_GPU_PER_RUN, p["sample_gpu_per_run"], p["sample_gpu_per_run"] != 0),
         (OPTIM_SAMPLE_SHARE_GPU, 1, optim_sample_share_gpu),
         (ALTERNATING, 1, alternating),
         (SET_AFFINITY, 0, not set_affinity),
     ]
     code += "".join(f"_{value}{abbrev}" for abbrev, value, used in optional if used)
     if run_slot is not None:
+        run_slot = check_count("affinity", "run_slot", run_slot, 0)
         _check_run_slot(run_slot, params, code)
         code = prepend_run_slot(run_slot, code)
     return code
@@ -251,17 +254,14 @@ def available_cpus() -> list[int]:
 
 
 def _validate(p: dict[str, Any]) -> None:
-    """Raise ValueError naming the argument of an impossible combination."""
+    """Turn the counts of ``p`` into ints (``1e4``-style floats accepted) and
+    raise naming the argument of a bad value or an impossible combination."""
     minimums = dict(n_cpu_core=1, n_gpu=0, contexts_per_gpu=1, gpu_per_run=1, cpu_per_run=1,
         cpu_per_worker=1, cpu_reserved=0, sample_gpu_per_run=0)
     for name, low in minimums.items():
-        value = p[name]
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"affinity: {name} must be an int >= {low}, got {value!r}")
+        p[name] = check_count("affinity", name, p[name], low)
     for name in ("hyperthread_offset", "n_socket"):
-        value = p[name]
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ValueError(f"affinity: {name} must be an int or None, got {value!r}")
+        p[name] = check_count("affinity", name, p[name], None, allow_none=True)
     hto = p["hyperthread_offset"]
     if hto and hto < p["n_cpu_core"]:
         raise ValueError(f"affinity: hyperthread_offset={hto} is below n_cpu_core="

@@ -42,6 +42,7 @@ from typing import Any, Callable, Sequence
 
 from rlpyt.utils.launching.affinity import (CPU_IDS_ENV, affinity_cpus, affinity_from_code,
     available_cpus, get_n_run_slots, prepend_run_slot)
+from rlpyt.utils.checks import check_count
 from rlpyt.utils.launching.variant import save_variant
 from rlpyt.utils.logging.context import get_log_dir
 
@@ -112,7 +113,8 @@ def run_experiments(script: str, affinity_code: str, experiment_title: str,
     that is also printed; raises KeyboardInterrupt after stopping all runs if
     interrupted.
     """
-    _check_arguments(script, runs_per_setting, variants, log_dirs, runs_args)
+    runs_per_setting = check_count("run_experiments", "runs_per_setting", runs_per_setting, 1)
+    _check_arguments(script, variants, log_dirs, runs_args)
     common = [str(a) for a in (common_args or ())]
     per_variant = [[str(a) for a in args] for args in (runs_args or [()] * len(variants))]
     slots = _make_slots(affinity_code)
@@ -143,14 +145,10 @@ def run_experiments(script: str, affinity_code: str, experiment_title: str,
     return summary
 
 
-def _check_arguments(script: str, runs_per_setting: int, variants: Sequence[dict],
+def _check_arguments(script: str, variants: Sequence[dict],
                      log_dirs: Sequence[str], runs_args: Sequence | None) -> None:
     if not os.path.isfile(script):
         raise FileNotFoundError(f"run_experiments: script {script!r} is not a file")
-    if isinstance(runs_per_setting, bool) or not isinstance(runs_per_setting, int) \
-            or runs_per_setting < 1:
-        raise ValueError(f"run_experiments: runs_per_setting must be an int >= 1, "
-                         f"got {runs_per_setting!r}")
     if len(variants) != len(log_dirs):
         raise ValueError(f"run_experiments: {len(variants)} variants but {len(log_dirs)} log_dirs")
     if len(set(log_dirs)) != len(log_dirs):
