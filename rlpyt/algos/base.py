@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import torch
 
+from rlpyt.replays.samples import buffer_example, samples_to_buffer
 from rlpyt.utils.checks import check_count, check_number
 
 _FUSABLE = (torch.optim.Adam, torch.optim.AdamW)
@@ -17,6 +18,26 @@ def make_optimizer(OptimCls, params, lr: float, optim_kwargs: dict) -> torch.opt
     if OptimCls in _FUSABLE and "fused" not in kwargs and "foreach" not in kwargs:
         kwargs["fused"] = True
     return OptimCls(params, lr=lr, **kwargs)
+
+
+def backward_clip_step(optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: list,
+        clip_grad_norm: float) -> torch.Tensor:
+    """Backpropagate ``loss``, clip the gradient norm of ``params`` at
+    ``clip_grad_norm`` and step ``optimizer``; returns the norm before
+    clipping (a tensor: no synchronisation here). Every algorithm's gradient
+    step goes through this one function."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    grad_norm = torch.nn.utils.clip_grad_norm_(params, clip_grad_norm)
+    optimizer.step()
+    return grad_norm
+
+
+def opt_info_lists(OptInfoCls, values: dict):
+    """``OptInfoCls`` of lists of floats from ``values`` (field -> list of
+    tensors, scalars or 1-d): one device-to-host copy per field per call."""
+    return OptInfoCls(**{k: torch.cat([torch.as_tensor(x).reshape(-1) for x in v]).tolist() if v else []
+        for k, v in values.items()})
 
 
 class RlAlgorithm:
@@ -55,11 +76,26 @@ class RlAlgorithm:
 
 
 class ReplayAlgorithm(RlAlgorithm):
-    """An off-policy algorithm: samples go to a replay buffer, and each
-    iteration runs ``updates_per_optimize`` updates of ``batch_size`` so that
-    every sampled step is replayed ``replay_ratio`` times on average, from
-    ``min_steps_learn`` steps on. Target networks move by
-    ``target_update_tau`` every ``target_update_interval`` updates."""
+    """An off-policy algorithm: the update loop every replay algorithm shares.
+
+    Each iteration appends the sampler's batch to the replay buffer and, from
+    ``min_steps_learn`` environment steps on, makes ``updates_per_optimize``
+    updates of ``batch_size`` transitions, so that every sampled step is
+    replayed ``replay_ratio`` times on average. Target networks move by
+    ``target_update_tau`` every ``target_update_interval`` updates. A
+    time-limit truncation is not terminal: targets bootstrap from the true
+    final observation (``bootstrap_timelimit``; QPG algorithms may turn it off).
+
+    Subclasses give: ``OptInfoCls`` (the diagnostics), ``update(samples,
+    opt_info)`` (one gradient update on a replay batch: its loss, optimizer
+    steps and diagnostics, appended as tensors), ``make_optimizers``,
+    ``replay_buffer_class(example)``, and optionally ``agent_class``,
+    ``give_agent_schedule`` and ``update_itr_hyperparams``.
+    """
+
+    agent_class = None  # the agent class (or a base of it) the algorithm trains; None: any
+    bootstrap_timelimit = True
+    OptInfoCls = None
 
     def __init__(self, discount: float, batch_size: int, min_steps_learn: int, replay_size: int,
             replay_ratio: float, target_update_tau: float, target_update_interval: int, n_step_return: int,
@@ -93,14 +129,19 @@ class ReplayAlgorithm(RlAlgorithm):
         self.optim_kwargs = dict(optim_kwargs or {})
         self.initial_optim_state_dict = initial_optim_state_dict
         self.clip_grad_norm = clip_grad_norm
-        self.updates_per_sync = updates_per_sync  # used by asynchronous runners
+        self.updates_per_sync = updates_per_sync
         self.ReplayBufferCls = ReplayBufferCls
         self.update_counter = 0
 
-    def initialize_schedule(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool,
-            examples) -> None:
-        """Check the sampler suits replay and derive the update schedule."""
+    def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
+            examples=None, world_size: int = 1, rank: int = 0) -> None:
+        """Check the agent and the sampler; derive the update schedule; give
+        the agent its exploration schedule; build the replay buffer from the
+        sampler's ``examples`` and the optimizers."""
         owner = type(self).__name__
+        if self.agent_class is not None and not isinstance(agent, self.agent_class):
+            raise TypeError(f"{owner} trains a {self.agent_class.__name__} (or a subclass), "
+                f"got {type(agent).__name__}")
         if not mid_batch_reset:
             raise ValueError(f"{owner}: needs a sampler whose environments reset mid-batch "
                 f"(mid_batch_reset True, e.g. CpuResetCollector)")
@@ -113,3 +154,75 @@ class ReplayAlgorithm(RlAlgorithm):
         self.mid_batch_reset = mid_batch_reset
         self.updates_per_optimize = max(1, round(self.replay_ratio * batch_spec.size / self.batch_size))
         self.min_itr_learn = int(self.min_steps_learn // batch_spec.size)
+        self.give_agent_schedule(agent, batch_spec)
+        self.initialize_replay_buffer(examples, batch_spec)
+        self.make_optimizers()
+        if self.initial_optim_state_dict is not None:
+            self.load_optim_state_dict(self.initial_optim_state_dict)
+
+    def give_agent_schedule(self, agent, batch_spec) -> None:
+        """Hook: hand the agent its exploration schedule (in iterations)."""
+
+    def replay_buffer_class(self, example):
+        """The buffer class for one step ``example`` of what is stored (subclasses)."""
+        raise NotImplementedError
+
+    def replay_buffer_kwargs(self) -> dict:
+        """Keyword arguments of the buffer beyond example, size, B, discount
+        and n_step_return (e.g. prioritized replay's)."""
+        return {}
+
+    def initialize_replay_buffer(self, examples, batch_spec) -> None:
+        """Build ``replay_buffer`` (``ReplayBufferCls`` if given) for the sampler's examples."""
+        example = buffer_example(examples)
+        ReplayBufferCls = self.ReplayBufferCls or self.replay_buffer_class(example)
+        self.replay_buffer = ReplayBufferCls(example=example, size=self.replay_size, B=batch_spec.B,
+            discount=self.discount, n_step_return=self.n_step_return, **self.replay_buffer_kwargs())
+
+    def make_optimizers(self) -> None:
+        """Build the optimizers (subclasses)."""
+        raise NotImplementedError
+
+    def new_optimizer(self, params, lr: float) -> torch.optim.Optimizer:
+        """An ``OptimCls`` optimizer (fused Adam by default) over ``params``."""
+        return make_optimizer(self.OptimCls, params, lr, self.optim_kwargs)
+
+    def optimize_agent(self, itr: int, samples=None):
+        """Store ``samples``; once enough are stored, make ``updates_per_optimize``
+        updates, moving the targets every ``target_update_interval``; returns
+        the OptInfo of lists."""
+        if samples is not None:
+            self.replay_buffer.append_samples(samples_to_buffer(samples))
+        opt_info = {field: [] for field in self.OptInfoCls._fields}
+        if itr >= self.min_itr_learn:
+            for _ in range(self.updates_per_optimize):
+                self.update(self.replay_buffer.sample_batch(self.batch_size), opt_info)
+                self.update_counter += 1
+                if self.update_counter % self.target_update_interval == 0:
+                    self.agent.update_target(self.target_update_tau)
+        self.update_itr_hyperparams(itr)
+        return opt_info_lists(self.OptInfoCls, opt_info)
+
+    def update(self, samples, opt_info: dict) -> None:
+        """One gradient update on a replay batch, appending diagnostics (subclasses)."""
+        raise NotImplementedError
+
+    def update_itr_hyperparams(self, itr: int) -> None:
+        """Hook: anneal per-iteration hyperparameters after the updates."""
+
+    def step_optimizer(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: list) -> torch.Tensor:
+        """``backward_clip_step`` at ``clip_grad_norm``; returns the norm before clipping."""
+        return backward_clip_step(optimizer, loss, params, self.clip_grad_norm)
+
+    def bootstrap_terms(self, samples) -> tuple[torch.Tensor, torch.Tensor | float]:
+        """``(bootstrap, discount_n)`` per transition: 1 where the target
+        bootstraps (no terminal state in the n-step window; truncations
+        bootstrap when ``bootstrap_timelimit``) and the discount of the
+        bootstrap value (``discount ** steps`` to the truncation's final
+        observation)."""
+        not_done = 1 - samples.done_n.float()
+        timeout_n = getattr(samples, "timeout_n", None)
+        if timeout_n is None or not self.bootstrap_timelimit:
+            return not_done, self.discount ** self.n_step_return
+        bootstrap = torch.maximum(not_done, timeout_n.float())
+        return bootstrap, self.discount ** samples.bootstrap_steps.float()

@@ -6,12 +6,12 @@ from collections import namedtuple
 
 import torch
 
-from rlpyt.algos.base import ReplayAlgorithm, make_optimizer
+from rlpyt.algos.base import ReplayAlgorithm
 from rlpyt.replays.non_sequence.frame import (PrioritizedReplayFrameBuffer, UniformReplayFrameBuffer,
     is_frame_observation)
 from rlpyt.replays.non_sequence.prioritized import PrioritizedReplayBuffer
 from rlpyt.replays.non_sequence.uniform import UniformReplayBuffer
-from rlpyt.replays.samples import SamplesToBuffer, SamplesToBufferTl, buffer_example, samples_to_buffer
+from rlpyt.replays.samples import SamplesToBuffer, SamplesToBufferTl
 from rlpyt.utils.checks import check_count, check_number
 from rlpyt.utils.tensor import select_at_indexes
 
@@ -44,6 +44,7 @@ class DQN(ReplayAlgorithm):
     """
 
     opt_info_fields = tuple(OptInfo._fields)
+    OptInfoCls = OptInfo
     bootstrap_value = False
 
     def __init__(self, discount: float = 0.99, batch_size: int = 32, min_steps_learn: int = int(5e4),
@@ -82,79 +83,45 @@ class DQN(ReplayAlgorithm):
         self.pri_beta_steps = pri_beta_steps
         self.default_priority = (delta_clip or 1.0) if default_priority is None else default_priority
 
-    def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
-            examples=None, world_size: int = 1, rank: int = 0) -> None:
-        """Build the replay buffer from ``examples``, the optimizer, and the
-        agent's epsilon schedule, in iterations of ``batch_spec``."""
-        self.initialize_schedule(agent, n_itr, batch_spec, mid_batch_reset, examples)
-        sampler_bs = batch_spec.size
+    def give_agent_schedule(self, agent, batch_spec) -> None:
+        """Epsilon decays from ``min_steps_learn`` to ``eps_steps``, and the
+        importance-sampling exponent over ``pri_beta_steps``, in iterations."""
         agent.set_epsilon_itr_min_max(max(1, self.min_itr_learn), max(1, self.min_itr_learn,
-            int(self.eps_steps // sampler_bs)))
-        self.pri_beta_itr = max(1, self.pri_beta_steps // sampler_bs)
-        self.initialize_replay_buffer(examples, batch_spec)
-        self.optimizer = make_optimizer(self.OptimCls, agent.parameters(), self.learning_rate,
-            self.optim_kwargs)
-        if self.initial_optim_state_dict is not None:
-            self.optimizer.load_state_dict(self.initial_optim_state_dict)
+            int(self.eps_steps // batch_spec.size)))
+        self.pri_beta_itr = max(1, self.pri_beta_steps // batch_spec.size)
 
-    def replay_buffer_class(self, observation_example):
-        """``ReplayBufferCls``, or the buffer that suits the observation."""
-        if self.ReplayBufferCls is not None:
-            return self.ReplayBufferCls
-        if is_frame_observation(observation_example):
+    def replay_buffer_class(self, example):
+        """Frame buffers for stacked uint8 images, else buffers storing whole
+        observations; prioritized with ``prioritized_replay``."""
+        if is_frame_observation(example.observation):
             return PrioritizedReplayFrameBuffer if self.prioritized_replay else UniformReplayFrameBuffer
         return PrioritizedReplayBuffer if self.prioritized_replay else UniformReplayBuffer
 
-    def initialize_replay_buffer(self, examples, batch_spec) -> None:
-        """Build ``replay_buffer`` for the sampler's examples."""
-        kwargs = dict(example=buffer_example(examples), size=self.replay_size, B=batch_spec.B,
-            discount=self.discount, n_step_return=self.n_step_return)
-        if self.prioritized_replay:
-            kwargs.update(alpha=self.pri_alpha, beta=self.pri_beta_init, default_priority=self.default_priority)
-        self.replay_buffer = self.replay_buffer_class(examples.observation)(**kwargs)
+    def replay_buffer_kwargs(self) -> dict:
+        """Prioritized replay's exponents and default priority."""
+        if not self.prioritized_replay:
+            return {}
+        return dict(alpha=self.pri_alpha, beta=self.pri_beta_init, default_priority=self.default_priority)
 
-    def optimize_agent(self, itr: int, samples=None) -> OptInfo:
-        """Store ``samples``; once enough are stored, make
-        ``updates_per_optimize`` updates."""
-        if samples is not None:
-            self.replay_buffer.append_samples(samples_to_buffer(samples))
-        opt_info = OptInfo(loss=[], gradNorm=[], tdAbsErr=[])
-        if itr < self.min_itr_learn:
-            return opt_info
-        for _ in range(self.updates_per_optimize):
-            samples_from_replay = self.replay_buffer.sample_batch(self.batch_size)
-            loss, td_abs_errors = self.loss(samples_from_replay)
-            self.optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            grad_norm = torch.nn.utils.clip_grad_norm_(self.agent.parameters(), self.clip_grad_norm)
-            self.optimizer.step()
-            if self.prioritized_replay:
-                self.replay_buffer.update_batch_priorities(td_abs_errors)
-            opt_info.loss.append(loss.item())
-            opt_info.gradNorm.append(grad_norm.item())
-            opt_info.tdAbsErr.extend(td_abs_errors[::8].tolist())  # a subsample keeps logging cheap
-            self.update_counter += 1
-            if self.update_counter % self.target_update_interval == 0:
-                self.agent.update_target(self.target_update_tau)
-        self.update_itr_hyperparams(itr)
-        return opt_info
+    def make_optimizers(self) -> None:
+        """One optimizer over the model's parameters."""
+        self.optimizer = self.new_optimizer(self.agent.parameters(), self.learning_rate)
+
+    def update(self, samples, opt_info: dict) -> None:
+        """One step on the TD loss; new priorities with prioritized replay."""
+        loss, td_abs_errors = self.loss(samples)
+        grad_norm = self.step_optimizer(self.optimizer, loss, self.agent.parameters())
+        if self.prioritized_replay:
+            self.replay_buffer.update_batch_priorities(td_abs_errors)
+        opt_info["loss"].append(loss.detach())
+        opt_info["gradNorm"].append(grad_norm)
+        opt_info["tdAbsErr"].append(td_abs_errors[::8])  # a subsample keeps logging cheap
 
     def update_itr_hyperparams(self, itr: int) -> None:
         """Anneal the importance-sampling exponent of prioritized replay."""
         if self.prioritized_replay:
             progress = min(1.0, (itr + 1) / self.pri_beta_itr)
             self.replay_buffer.set_beta(self.pri_beta_init + progress * (self.pri_beta_final - self.pri_beta_init))
-
-    def bootstrap_terms(self, samples):
-        """``(bootstrap, discount_n)`` per transition: whether the target
-        bootstraps (no terminal state in the window; truncations bootstrap)
-        and the discount applied to the bootstrap value."""
-        not_done = 1 - samples.done_n.float()
-        timeout_n = getattr(samples, "timeout_n", None)
-        if timeout_n is None:
-            return not_done, self.discount ** self.n_step_return
-        bootstrap = torch.maximum(not_done, timeout_n.float())
-        return bootstrap, self.discount ** samples.bootstrap_steps.float()
 
     def loss(self, samples):
         """``(loss, td_abs_errors)``: Huber (or squared) n-step TD error,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 
 from rlpyt.agents.base import AgentInputs
-from rlpyt.algos.base import RlAlgorithm, make_optimizer
+from rlpyt.algos.base import RlAlgorithm, backward_clip_step, make_optimizer
 from rlpyt.algos.utils import discount_return, generalized_advantage_estimation, valid_from_done
 from rlpyt.utils.buffer import buffer_method
 from rlpyt.utils.checks import check_number
@@ -128,10 +128,7 @@ class PolicyGradientAlgo(RlAlgorithm):
         return return_, advantage, valid
 
     def clip_and_step(self, loss: torch.Tensor) -> torch.Tensor:
-        """Backpropagate ``loss``, clip the gradient norm, step; returns the norm."""
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        grad_norm = torch.nn.utils.clip_grad_norm_(self._params, self.clip_grad_norm)
-        self.optimizer.step()
+        """``backward_clip_step`` on the agent's parameters; returns the norm."""
+        grad_norm = backward_clip_step(self.optimizer, loss, self._params, self.clip_grad_norm)
         self.update_counter += 1
         return grad_norm
