@@ -5,14 +5,23 @@ step is also ``done`` (the environment resets), but the return continues past
 it through the value of the true final observation, ``timeout_value``: the
 reward there becomes ``reward + discount * timeout_value``. Without those
 arguments every ``done`` is treated as terminal.
+
+For users' code written against rlpyt (compatibility) the module also keeps
+``discount_return_n_step`` and rlpyt's time-limit variants
+``discount_return_tl`` / ``generalized_advantage_estimation_tl``, which know
+no final observation: they cut the return one step before the timeout and
+bootstrap there with the value at the timeout step, through the same
+``timeout`` mechanism.
 """
 from __future__ import annotations
 
 import numpy as np
 import torch
 
+from rlpyt.utils.checks import check_count
 
-def _as_float(x, like):
+
+def _astype_like(x, like):
     if isinstance(like, torch.Tensor):
         return x.to(like.dtype)
     return np.asarray(x).astype(like.dtype)
@@ -20,6 +29,10 @@ def _as_float(x, like):
 
 def _zeros_like(x):
     return torch.zeros_like(x) if isinstance(x, torch.Tensor) else np.zeros_like(x)
+
+
+def _as_bool(x):
+    return x.bool() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=bool)
 
 
 def _bootstrap_row(bootstrap_value, like_row):
@@ -32,7 +45,7 @@ def bootstrapped_reward(reward, discount: float, timeout=None, timeout_value=Non
         return reward
     if timeout_value is None:
         raise ValueError("bootstrapped_reward: timeout given without timeout_value")
-    return reward + discount * _as_float(timeout, reward) * timeout_value
+    return reward + discount * _astype_like(timeout, reward) * timeout_value
 
 
 def discount_return(reward, done, bootstrap_value, discount: float, return_dest=None,
@@ -40,7 +53,7 @@ def discount_return(reward, done, bootstrap_value, discount: float, return_dest=
     """Discounted return at every step of [T, B] data, bootstrapping with the
     value after the batch ([B] or [1, B]) where the last step is not done."""
     reward = bootstrapped_reward(reward, discount, timeout, timeout_value)
-    not_done = 1 - _as_float(done, reward)
+    not_done = 1 - _astype_like(done, reward)
     return_ = _zeros_like(reward) if return_dest is None else return_dest
     running = _bootstrap_row(bootstrap_value, reward[-1])
     for t in reversed(range(len(reward))):
@@ -53,7 +66,7 @@ def generalized_advantage_estimation(reward, value, done, bootstrap_value, disco
         gae_lambda: float, advantage_dest=None, return_dest=None, timeout=None, timeout_value=None):
     """GAE(lambda) advantages and the returns ``advantage + value`` over [T, B]."""
     reward = bootstrapped_reward(reward, discount, timeout, timeout_value)
-    not_done = 1 - _as_float(done, reward)
+    not_done = 1 - _astype_like(done, reward)
     advantage = _zeros_like(reward) if advantage_dest is None else advantage_dest
     next_value = _bootstrap_row(bootstrap_value, reward[-1])
     running = _zeros_like(reward[-1])
@@ -67,6 +80,79 @@ def generalized_advantage_estimation(reward, value, done, bootstrap_value, disco
         return_dest[:] = return_
         return_ = return_dest
     return advantage, return_
+
+
+def discount_return_n_step(reward, done, n_step: int, discount: float, return_dest=None,
+        done_n_dest=None, do_truncated: bool = False):
+    """n-step discounted returns over [T, B] data, as rlpyt's n-step algorithms
+    used them (compatibility): ``(return_, done_n)``.
+
+    ``return_[t]`` sums ``discount ** k * reward[t + k]`` for k < ``n_step``,
+    stopping after the first done; ``done_n[t]`` (``done``'s dtype) is True
+    when any of ``done[t:t + n_step]`` is, i.e. the caller must not bootstrap.
+    Without ``do_truncated`` only the T - n_step + 1 steps with a full window
+    are returned; with it all T, the windows cut at the end of the batch.
+    """
+    n_step = check_count("discount_return_n_step", "n_step", n_step, low=1)
+    length = len(reward) if do_truncated else max(len(reward) - n_step + 1, 0)
+    not_done = 1 - _astype_like(done, reward)
+    return_ = _zeros_like(reward[:length]) if return_dest is None else return_dest
+    return_[:] = reward[:length]
+    alive = _zeros_like(return_)
+    alive[:] = not_done[:length]
+    for k in range(1, n_step):
+        rows = min(length, len(reward) - k)
+        return_[:rows] += discount ** k * reward[k:k + rows] * alive[:rows]
+        alive[:rows] = alive[:rows] * not_done[k:k + rows]
+    done_n = _zeros_like(done[:length]) if done_n_dest is None else done_n_dest
+    done_n[:] = _astype_like(1 - alive, done)
+    return return_, done_n
+
+
+def _cut_before_timeouts(done, timeout, value):
+    """rlpyt's time-limit convention in this module's terms: where step t + 1
+    is a timeout, step t becomes a truncation (``done`` and ``timeout``) whose
+    final value is ``value[t + 1]``. Returns ``(done, timeout, timeout_value)``.
+
+    A timeout right after a termination (a new episode cut after one step)
+    moves nothing: the terminated step stays terminal.
+    """
+    done, timeout = _as_bool(done), _as_bool(timeout)
+    if (timeout & ~done).any():
+        raise ValueError("time-limit returns: every timeout step must also be done")
+    cut = _zeros_like(timeout)
+    cut[:-1] = timeout[1:] & ~done[:-1]
+    value_after = _zeros_like(value)
+    value_after[:-1] = value[1:]
+    return done | cut, cut, value_after
+
+
+def discount_return_tl(reward, done, bootstrap_value, discount: float, timeout, value,
+        return_dest=None):
+    """rlpyt's ``discount_return_tl`` (compatibility): discounted returns whose
+    sum stops before each ``timeout`` step and bootstraps with ``value`` there.
+
+    The timeout step itself has no next state, so it is returned as terminal
+    and must be masked out of training (``valid *= 1 - timeout``), as rlpyt
+    advised; rlpyt wrote ``value`` there instead. Samplers of this project
+    give the true final observation; ``discount_return`` with
+    ``timeout_value`` uses it and needs no masking.
+    """
+    done, cut, value_after = _cut_before_timeouts(done, timeout, value)
+    return discount_return(reward, done, bootstrap_value, discount, return_dest=return_dest,
+        timeout=cut, timeout_value=value_after)
+
+
+def generalized_advantage_estimation_tl(reward, value, done, bootstrap_value, discount: float,
+        gae_lambda: float, timeout, advantage_dest=None, return_dest=None):
+    """rlpyt's ``generalized_advantage_estimation_tl`` (compatibility): GAE
+    advantages and returns whose sums stop before each ``timeout`` step and
+    bootstrap with ``value`` there; the timeout step itself is terminal and
+    must be masked out of training, as in ``discount_return_tl``."""
+    done, cut, value_after = _cut_before_timeouts(done, timeout, value)
+    return generalized_advantage_estimation(reward, value, done, bootstrap_value, discount,
+        gae_lambda, advantage_dest=advantage_dest, return_dest=return_dest, timeout=cut,
+        timeout_value=value_after)
 
 
 def valid_from_done(done):

@@ -17,6 +17,11 @@ _LOG_2PI = math.log(2 * math.pi)
 _LOG_2 = math.log(2)
 
 
+def _check_positive_or_none(name: str, value) -> None:
+    if value is not None and not value > 0:
+        raise ValueError(f"Gaussian: {name} must be > 0 or None, got {value!r}")
+
+
 class Gaussian(Distribution):
     """Diagonal Gaussian over ``dim`` action dimensions.
 
@@ -39,19 +44,40 @@ class Gaussian(Distribution):
             squash: float | None = None) -> None:
         if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
             raise ValueError(f"Gaussian: dim must be a positive int, got {dim!r}")
-        for name, value in (("std", std), ("clip", clip), ("noise_clip", noise_clip), ("min_std", min_std),
-                ("max_std", max_std), ("squash", squash)):
-            if value is not None and not value > 0:
-                raise ValueError(f"Gaussian: {name} must be > 0 or None, got {value!r}")
+        for name, value in (("min_std", min_std), ("max_std", max_std)):
+            _check_positive_or_none(name, value)
         if min_std is not None and max_std is not None and min_std > max_std:
             raise ValueError(f"Gaussian: min_std ({min_std}) must not exceed max_std ({max_std})")
         self._dim = dim
-        self.std = std
-        self.clip = clip
-        self.noise_clip = noise_clip
-        self.squash = squash
+        self.set_std(std)
+        self.set_clip(clip)
+        self.set_noise_clip(noise_clip)
+        self.set_squash(squash)
         self.min_log_std = None if min_std is None else math.log(min_std)
         self.max_log_std = None if max_std is None else math.log(max_std)
+
+    def set_std(self, std: float | None) -> None:
+        """Use the fixed standard deviation ``std`` from now on, or, with
+        None, the ``log_std`` field of the dist info (rlpyt's setter, kept for
+        users changing exploration noise during a run)."""
+        _check_positive_or_none("std", std)
+        self.std = std
+
+    def set_clip(self, clip: float | None) -> None:
+        """Clamp sampled actions to [-clip, clip] from now on (None: no clamp)."""
+        _check_positive_or_none("clip", clip)
+        self.clip = clip
+
+    def set_noise_clip(self, noise_clip: float | None) -> None:
+        """Clamp the sampled noise to [-noise_clip, noise_clip] from now on
+        (None: no clamp)."""
+        _check_positive_or_none("noise_clip", noise_clip)
+        self.noise_clip = noise_clip
+
+    def set_squash(self, squash: float | None) -> None:
+        """Squash samples as ``squash * tanh(z)`` from now on (None: no squash)."""
+        _check_positive_or_none("squash", squash)
+        self.squash = squash
 
     def log_std(self, dist_info) -> torch.Tensor:
         """The (bounded) log standard deviation, shaped like the mean."""

@@ -5,13 +5,22 @@ info)`` into rlpyt's ``EnvStep(observation, reward, done, env_info)`` with
 ``done = terminated or truncated`` and ``env_info.timeout = truncated and not
 terminated``, so that algorithms can bootstrap through time limits. ``make``
 is ``gymnasium.make`` wrapped; users import it as ``gym_make``.
+
+Old ids: rlpyt's configs and users' scripts name tasks as gym did
+(``Hopper-v3``, ``HalfCheetah-v2``), versions that Gymnasium no longer
+registers or registers only to raise (they needed mujoco-py). ``make`` runs
+such an id as the newest registered version of the same task, with one
+warning per id and process.
 """
 from __future__ import annotations
 
+import functools
+import warnings
 from typing import Any
 
 import gymnasium
 import numpy as np
+from gymnasium.envs.registration import find_highest_version, get_env_id, parse_env_id
 
 from rlpyt.envs.base import Env, EnvStep
 from rlpyt.spaces.gym_wrapper import GymSpaceWrapper, sanitize_field_names
@@ -160,6 +169,65 @@ def _is_id_error(err: Exception) -> bool:
         ("Malformed environment ID", "No registered env with id"))
 
 
+_MISSING_DEPENDENCY = (ImportError, gymnasium.error.DependencyNotInstalled)
+"""What an entry point raises when the environment needs a package that is not
+installed (gym's v2 / v3 MuJoCo tasks raise ImportError: they needed mujoco-py)."""
+
+
+def _newer_version(id: str) -> str | None:
+    """The id of the newest registered version of ``id``'s task when that is
+    newer than the version asked; None for unversioned, malformed or unknown
+    ids and for the newest version itself."""
+    try:
+        namespace, name, version = parse_env_id(id)
+    except gymnasium.error.Error:
+        return None
+    newest = None if version is None else find_highest_version(namespace, name)
+    if newest is None or newest <= version:
+        return None
+    return get_env_id(namespace, name, newest)
+
+
+@functools.lru_cache(maxsize=None)
+def _warn_old_id(asked: str, ran: str, reason: str) -> None:
+    """Warn, once per process for each ``asked`` id, that ``ran`` runs instead."""
+    warnings.warn(f"gym_make: environment id {asked!r} cannot run in Gymnasium "
+        f"{gymnasium.__version__} ({reason}); running {ran!r}, the newest registered version "
+        f"of the task, instead (its dynamics or rewards may differ; ask for {ran!r} to "
+        f"silence this)", UserWarning, stacklevel=3)
+
+
+def _gymnasium_make(id, kwargs: dict) -> gymnasium.Env:
+    """``gymnasium.make(id, **kwargs)`` whose id and keyword errors name ``id``."""
+    try:
+        return gymnasium.make(id, **kwargs)
+    except gymnasium.error.Error as err:
+        if _is_id_error(err):
+            raise ValueError(f"gym_make: unknown Gymnasium environment id {id!r}: {err}") from err
+        raise
+    except TypeError as err:
+        env_kwargs = sorted(key for key in kwargs if key not in _MAKE_OWN_KWARGS)
+        raise TypeError(f"gym_make({id!r}): the environment rejected keyword arguments "
+            f"{env_kwargs}: {err}") from err
+
+
+def _make_current(id, kwargs: dict) -> tuple[gymnasium.Env, str | None]:
+    """The environment for ``id``, or for the newest version of its task
+    where ``id`` cannot run (not registered, or its entry point lacks a
+    dependency); returns ``(env, reason)``, the reason being None where
+    ``id`` ran as asked."""
+    newer = _newer_version(id) if isinstance(id, str) else None
+    if newer is not None and id not in gymnasium.registry:
+        return _gymnasium_make(newer, kwargs), "it is no longer registered"
+    try:
+        return _gymnasium_make(id, kwargs), None
+    except _MISSING_DEPENDENCY as err:
+        if newer is None:
+            raise ImportError(f"gym_make: environment id {id!r} cannot run ({type(err).__name__}: "
+                f"{err}) and no newer version of the task is registered") from err
+        return _gymnasium_make(newer, kwargs), f"its entry point raised {type(err).__name__}: {err}"
+
+
 def make(id: str, *, info_example: dict | None = None, force_float32: bool = True,
         **kwargs: Any) -> GymEnvWrapper:
     """``gymnasium.make(id, **kwargs)`` wrapped in a ``GymEnvWrapper``.
@@ -170,18 +238,18 @@ def make(id: str, *, info_example: dict | None = None, force_float32: bool = Tru
     unless asked for, as it costs time on every step. An unknown id raises
     ValueError (with Gymnasium's close-match suggestion); keyword arguments
     the environment rejects raise TypeError naming them.
+
+    An old id that cannot run in this Gymnasium (``Hopper-v3``: no longer
+    registered, or its entry point lacks a dependency such as mujoco-py) runs
+    as the newest registered version of the same task (``Hopper-v5``), with a
+    UserWarning naming both, once per id and process; where no newer version
+    exists, the error names the id. A registered id that runs is never
+    replaced.
     """
     if not isinstance(id, (str, gymnasium.envs.registration.EnvSpec)):
         raise TypeError(f"gym_make: id must be a Gymnasium environment id string, got {id!r}")
     kwargs.setdefault("disable_env_checker", True)
-    try:
-        env = gymnasium.make(id, **kwargs)
-    except gymnasium.error.Error as err:
-        if _is_id_error(err):
-            raise ValueError(f"gym_make: unknown Gymnasium environment id {id!r}: {err}") from err
-        raise
-    except TypeError as err:
-        env_kwargs = sorted(key for key in kwargs if key not in _MAKE_OWN_KWARGS)
-        raise TypeError(f"gym_make({id!r}): the environment rejected keyword arguments "
-            f"{env_kwargs}: {err}") from err
+    env, replaced_because = _make_current(id, kwargs)
+    if replaced_because is not None:
+        _warn_old_id(id, env.spec.id, replaced_because)
     return GymEnvWrapper(env, force_float32=force_float32, info_example=info_example)

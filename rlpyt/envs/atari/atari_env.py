@@ -10,6 +10,7 @@ blocks, giving 104 x 80 images; the observation stacks the last
 from __future__ import annotations
 
 from collections import namedtuple
+from types import MappingProxyType
 
 import ale_py
 import ale_py.roms
@@ -24,6 +25,15 @@ from rlpyt.utils.checks import check_count
 H, W = 104, 80
 """Height and width of one observation frame (the 210 x 160 screen, cropped to
 208 rows, halved in both directions)."""
+
+ACTION_MEANING = MappingProxyType({action.value: action.name for action in ale_py.Action})
+"""ALE's full action set, index to name (``0: "NOOP"`` ... ``17:
+"DOWNLEFTFIRE"``), read from ale-py's ``Action`` enum; read-only. rlpyt's
+table, kept for users' code (compatibility); ``AtariEnv.get_action_meanings()``
+names a game's minimal action set."""
+
+ACTION_INDEX = MappingProxyType({name: index for index, name in ACTION_MEANING.items()})
+"""The inverse of ``ACTION_MEANING``: action name to ALE index."""
 
 EnvInfo = namedtuple("EnvInfo", ["game_score", "traj_done", "timeout"])
 """``game_score``: the unclipped score of the step; ``traj_done``: the game is
@@ -62,7 +72,11 @@ class AtariEnv(Env):
     (``FIRE`` after each life loss when ``fire_on_reset``).
     ``repeat_action_probability`` > 0 gives sticky actions. ``seed(s)``
     seeds both the emulator and the no-op count.
+
+    ``AtariEnv.ACTION_MEANING`` is the module's ``ACTION_MEANING`` table.
     """
+
+    ACTION_MEANING = ACTION_MEANING
 
     def __init__(self, game: str = "pong", frame_skip: int = 4, num_img_obs: int = 4,
             clip_reward: bool = True, episodic_lives: bool = True, fire_on_reset: bool = False,
