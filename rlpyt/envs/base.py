@@ -59,5 +59,19 @@ class Env(ABC):
         The base implementation does nothing.
         """
 
+    def get_state(self) -> Any:
+        """A picklable snapshot of everything that decides the environment's
+        future steps (simulator, random generators, counters), for checkpoints:
+        ``set_state`` of it on an environment built with the same arguments
+        makes the same actions give the same steps. Environments that cannot
+        be snapshot raise NotImplementedError (the base implementation)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be checkpointed: it does not "
+            f"implement get_state / set_state")
+
+    def set_state(self, state: Any) -> None:
+        """Restore a snapshot made by ``get_state`` (see there)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be checkpointed: it does not "
+            f"implement get_state / set_state")
+
     def close(self) -> None:
         """Release the environment's resources (windows, emulators, files)."""

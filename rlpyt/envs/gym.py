@@ -15,12 +15,14 @@ warning per id and process.
 from __future__ import annotations
 
 import functools
+import pickle
+import types
 import warnings
 from typing import Any
 
 import gymnasium
 import numpy as np
-from gymnasium.envs.registration import find_highest_version, get_env_id, parse_env_id
+from gymnasium.envs.registration import EnvSpec, find_highest_version, get_env_id, parse_env_id
 
 from rlpyt.envs.base import Env, EnvStep
 from rlpyt.spaces.gym_wrapper import GymSpaceWrapper, sanitize_field_names
@@ -108,6 +110,16 @@ class GymEnvWrapper(Env):
 
     Seeding: ``seed(s)`` stores ``s`` for the next ``reset`` (which passes it
     to Gymnasium's reset) and seeds the action space's sampling.
+
+    State (``get_state`` / ``set_state``, for checkpoints): the attributes of
+    every layer of the Gymnasium env, each wrapper and the unwrapped env
+    (e.g. TimeLimit's elapsed steps, the env's ``np_random`` and simulator
+    state; MuJoCo's whole ``MjData``), plus this wrapper's pending reset
+    seed, env_info fields and action-space sampler. Left out as
+    configuration or rendering: the link to the next layer, constructor
+    records, specs, functions, the MuJoCo model, MuJoCo and pygame
+    renderers. ``get_state`` raises TypeError naming the attribute when one
+    cannot be pickled (e.g. a Box2D world).
     """
 
     def __init__(self, env: gymnasium.Env, act_null_value: Any = 0, obs_null_value: Any = 0,
@@ -149,6 +161,60 @@ class GymEnvWrapper(Env):
         """The env spec's ``max_episode_steps`` (None without a time limit)."""
         return self._horizon
 
+    def get_state(self) -> dict:
+        """A pickled-and-restored copy of the Gymnasium env's state and this
+        wrapper's (see the class docstring); independent of the live env."""
+        layers = [(type(layer).__qualname__, {key: value for key, value in vars(layer).items()
+            if _is_state(key, value)}) for layer in _layers(self.env)]
+        state = dict(layers=layers, reset_seed=self._reset_seed, info_fields=self._info_fields,
+            action_space=vars(self._action_space))
+        try:
+            return pickle.loads(pickle.dumps(state))
+        except Exception as err:
+            raise TypeError(self._unpicklable(layers, err)) from err
+
+    def _unpicklable(self, layers: list, err: Exception) -> str:
+        """The message naming the first layer attribute that cannot be pickled."""
+        for layer_name, attributes in layers:
+            for key, value in attributes.items():
+                try:
+                    pickle.dumps(value)
+                except Exception as attribute_err:
+                    return (f"GymEnvWrapper.get_state: {self._env_name()} cannot be checkpointed: "
+                        f"attribute {layer_name}.{key} ({type(value).__name__}) cannot be pickled: "
+                        f"{attribute_err}")
+        return f"GymEnvWrapper.get_state: {self._env_name()} cannot be checkpointed: {err}"
+
+    def _env_name(self) -> str:
+        spec = getattr(self.env, "spec", None)
+        return repr(spec.id) if spec is not None else type(self.env.unwrapped).__name__
+
+    def set_state(self, state: dict) -> None:
+        """Restore a ``get_state`` of an env made the same way (same wrappers).
+
+        Attributes are copied from ``state`` (which stays usable); random
+        generators and MuJoCo's ``MjData`` are restored in place, so that
+        whatever holds them sees the restored state. State attributes that
+        the env gained after the snapshot (e.g. ``np_random`` at a first
+        reset) are removed.
+        """
+        layers = _layers(self.env)
+        names = [type(layer).__qualname__ for layer in layers]
+        saved_names = [name for name, _ in state["layers"]]
+        if names != saved_names:
+            raise ValueError(f"GymEnvWrapper.set_state: the state is of env layers {saved_names}; "
+                f"this env has {names}")
+        state = pickle.loads(pickle.dumps(state))
+        for layer, (_, attributes) in zip(layers, state["layers"]):
+            for key in [key for key, value in vars(layer).items() if _is_state(key, value)]:
+                if key not in attributes:
+                    delattr(layer, key)
+            for key, value in attributes.items():
+                _restore_attribute(layer, key, value)
+        self._reset_seed = state["reset_seed"]
+        self._info_fields = state["info_fields"]
+        vars(self._action_space).update(state["action_space"])
+
     def render(self) -> Any:
         """Gymnasium's ``render()``."""
         return self.env.render()
@@ -156,6 +222,50 @@ class GymEnvWrapper(Env):
     def close(self) -> None:
         """Close the Gymnasium env."""
         self.env.close()
+
+
+def _layers(env: gymnasium.Env) -> list:
+    """The wrappers of ``env``, outermost first, then the unwrapped env."""
+    layers = [env]
+    while isinstance(env, gymnasium.Wrapper):
+        env = env.env
+        layers.append(env)
+    return layers
+
+
+_CONSTRUCTOR_RECORDS = ("_saved_kwargs", "_ezpickle_args", "_ezpickle_kwargs")
+_CONFIGURATION_TYPES = (gymnasium.Env, EnvSpec, types.FunctionType, types.BuiltinFunctionType,
+    types.MethodType, functools.partial)
+_RENDERING_MODULES = ("pygame", "gymnasium.envs.mujoco.mujoco_rendering")
+
+
+def _is_type(value: Any, module: str, name: str) -> bool:
+    """Whether ``value``'s class is ``module.name`` (without importing ``module``)."""
+    return type(value).__module__ == module and type(value).__name__ == name
+
+
+def _is_state(key: str, value: Any) -> bool:
+    """Whether attribute ``key`` of a Gymnasium env layer belongs in its
+    state: not the next layer, a constructor record, a spec, a function,
+    the MuJoCo model (fixed by the constructor) or a renderer."""
+    if key in _CONSTRUCTOR_RECORDS or isinstance(value, _CONFIGURATION_TYPES):
+        return False
+    if type(value).__module__.startswith(_RENDERING_MODULES):
+        return False
+    return not _is_type(value, "mujoco._structs", "MjModel")
+
+
+def _restore_attribute(layer: Any, key: str, value: Any) -> None:
+    """Set ``layer.key`` to ``value``, in place for random generators and
+    MuJoCo's ``MjData`` (which the env's renderer also holds)."""
+    current = getattr(layer, key, None)
+    if isinstance(current, np.random.Generator) and isinstance(value, np.random.Generator):
+        current.bit_generator.state = value.bit_generator.state
+    elif _is_type(current, "mujoco._structs", "MjData") and type(value) is type(current):
+        import mujoco  # present: the env holds an MjData
+        mujoco.mj_copyData(current, value.model, value)
+    else:
+        setattr(layer, key, value)
 
 
 _MAKE_OWN_KWARGS = ("max_episode_steps", "disable_env_checker")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rlpyt.replays.base import BaseReplayBuffer
+from rlpyt.replays.checkpoint import check_arrays, copy_arrays, named_arrays
 from rlpyt.utils.buffer import buffer_from_example, numpify_buffer
 from rlpyt.utils.checks import check_count
 
@@ -29,6 +30,17 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
     bootstrap through the truncation from that observation.
 
     Returns are computed when a window completes, i.e. ``n - 1`` steps late.
+
+    **Checkpoints.** ``checkpoint_state`` returns the cursor and counters and
+    the arrays: ``samples.<field>`` (nested fields dotted),
+    ``samples_return_``, ``samples_done_n``, with time limits
+    ``samples_timeout_n`` and the stored final observations as
+    ``final_observation.index`` (flat index ``t * B + b``, int64 [K]) and
+    ``final_observation.value`` ([K, *observation shape]). All but the final
+    observations are the buffer's own arrays, which ``load_checkpoint_state``
+    fills in place. Subclasses add their arrays, counters and settings by
+    extending ``_checkpoint_arrays``, ``_checkpoint_scalars``,
+    ``_load_checkpoint_scalars`` and ``_checkpoint_config``.
     """
 
     n_frames = 1  # frames per observation (frame buffers store each frame once)
@@ -82,6 +94,11 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
     def final_observation_to_store(self, observation: np.ndarray) -> np.ndarray:
         """What is kept of a truncated step's final observation."""
         return np.array(observation)
+
+    def _final_observation_layout(self) -> tuple[tuple, np.dtype]:
+        """Shape and dtype of one kept final observation in a checkpoint."""
+        observation = self.samples.observation
+        return observation.shape[2:], observation.dtype
 
     def append_samples(self, samples) -> None:
         """Write a [T, B] batch at the cursor (wrapping around) and complete the
@@ -151,3 +168,87 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
         window and the observation after it stored, and its history (previous
         step, older frames) not yet overwritten."""
         return max(self._total_T - self.T + self.off_forward, 0), self._total_T - self.n_step_return
+
+    def checkpoint_state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """``(small, arrays)``: counters and settings, and the arrays by name
+        (see the class docstring)."""
+        arrays = self._checkpoint_arrays()
+        if self.time_limit:
+            arrays.update(self._final_observation_arrays())
+        return self._checkpoint_scalars(), arrays
+
+    def load_checkpoint_state(self, small: dict, arrays: dict[str, np.ndarray]) -> None:
+        """Restore a ``checkpoint_state`` of a buffer built with the same
+        settings; raises ValueError naming the first setting or array that
+        does not match (before changing anything)."""
+        owner = type(self).__name__
+        self._check_config(small.get("config", {}))
+        given = dict(arrays)
+        final = self._final_observation_from(given) if self.time_limit else None
+        targets = self._checkpoint_arrays()
+        check_arrays(owner, targets, given)
+        copy_arrays(targets, given)
+        if final is not None:
+            self._final_observation = final
+        self._load_checkpoint_scalars(small)
+
+    def _checkpoint_config(self) -> dict:
+        """Settings a checkpoint must have been made with to be loaded here."""
+        return dict(T=self.T, B=self.B, discount=float(self.discount), n_step_return=self.n_step_return,
+            time_limit=self.time_limit, n_frames=self.n_frames)
+
+    def _check_config(self, config: dict) -> None:
+        """Raise ValueError naming the first setting ``config`` differs in."""
+        for key, value in self._checkpoint_config().items():
+            if key not in config or config[key] != value:
+                raise ValueError(f"{type(self).__name__}.load_checkpoint_state: the checkpoint "
+                    f"has {key}={config.get(key, '<missing>')!r}; this buffer has {key}={value!r}")
+
+    def _checkpoint_scalars(self) -> dict:
+        """The checkpoint's ``small`` dict: settings, cursor and counters."""
+        return dict(config=self._checkpoint_config(), t=int(self.t), total_T=int(self._total_T))
+
+    def _load_checkpoint_scalars(self, small: dict) -> None:
+        """Restore the cursor and counters of ``_checkpoint_scalars``."""
+        self.t = int(small["t"])
+        self._total_T = int(small["total_T"])
+
+    def _checkpoint_arrays(self) -> dict[str, np.ndarray]:
+        """This buffer's own fixed-size arrays, by name."""
+        arrays = named_arrays("samples", self.samples)
+        arrays["samples_return_"] = self.samples_return_
+        arrays["samples_done_n"] = self.samples_done_n
+        if self.time_limit:
+            arrays["samples_timeout_n"] = self.samples_timeout_n
+        return arrays
+
+    def _final_observation_arrays(self) -> dict[str, np.ndarray]:
+        """The kept final observations as an index and a stacked value array."""
+        index = np.array(sorted(self._final_observation), dtype=np.int64)
+        shape, dtype = self._final_observation_layout()
+        value = np.empty((len(index),) + shape, dtype=dtype)
+        for k, i in enumerate(index):
+            value[k] = self._final_observation[i]
+        return {"final_observation.index": index, "final_observation.value": value}
+
+    def _final_observation_from(self, arrays: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
+        """Take the final observations out of ``arrays`` (checked) as the
+        buffer's dict from flat index to observation."""
+        owner = type(self).__name__
+        for name in ("final_observation.index", "final_observation.value"):
+            if name not in arrays:
+                raise ValueError(f"{owner}.load_checkpoint_state: array {name!r} is missing from "
+                    f"the checkpoint")
+        index = arrays.pop("final_observation.index")
+        value = arrays.pop("final_observation.value")
+        shape, dtype = self._final_observation_layout()
+        if index.ndim != 1 or index.dtype != np.int64:
+            raise ValueError(f"{owner}.load_checkpoint_state: array 'final_observation.index' "
+                f"must be int64 [K], got {index.dtype} {index.shape}")
+        if value.shape != (len(index),) + shape or value.dtype != dtype:
+            raise ValueError(f"{owner}.load_checkpoint_state: array 'final_observation.value' has "
+                f"shape {value.shape} and dtype {value.dtype}; expected {(len(index),) + shape} {dtype}")
+        if len(index) and (index.min() < 0 or index.max() >= self.size):
+            raise ValueError(f"{owner}.load_checkpoint_state: array 'final_observation.index' "
+                f"holds indexes outside [0, {self.size})")
+        return {int(i): np.array(v) for i, v in zip(index, value)}

@@ -70,10 +70,18 @@ class AtariEnv(Env):
 
     ``reset`` starts a game with up to ``max_start_noops`` random no-op steps
     (``FIRE`` after each life loss when ``fire_on_reset``).
-    ``repeat_action_probability`` > 0 gives sticky actions. ``seed(s)``
-    seeds both the emulator and the no-op count.
+    ``repeat_action_probability`` > 0 gives sticky actions: each emulator
+    frame repeats the previous frame's action with that probability, as
+    ALE's own option does, but drawn by this env (ALE keeps its last action
+    outside the states it can save, so checkpoints could not hold it).
+    ``seed(s)`` seeds the emulator, the no-op count and the sticky actions.
 
     ``AtariEnv.ACTION_MEANING`` is the module's ``ACTION_MEANING`` table.
+
+    State (``get_state`` / ``set_state``, for checkpoints): the emulator's
+    state with its random generator (ALE ``cloneState(include_rng=True)``),
+    the frame stack, the lives and step counters, the last action (for
+    sticky actions) and the generator of no-ops and sticky actions.
     """
 
     ACTION_MEANING = ACTION_MEANING
@@ -113,19 +121,22 @@ class AtariEnv(Env):
         self._step_counter = 0
 
     def seed(self, seed: int) -> None:
-        """Seed the emulator (reloads the ROM) and the random start no-ops."""
+        """Seed the emulator (reloads the ROM), the random start no-ops and
+        the sticky actions."""
         self._rng = np.random.default_rng(seed)
         self.ale.setInt("random_seed", int(seed) % 2 ** 31)
-        self.ale.setFloat("repeat_action_probability", self._repeat_action_probability)
+        self.ale.setFloat("repeat_action_probability", 0.0)  # sticky actions are drawn in _act
         self.ale.loadROM(ale_py.roms.get_rom_path(self._game))
+        self._last_action = ale_py.Action.NOOP
 
     def reset(self) -> np.ndarray:
         """Start a new game; return its first observation (older frames zero)."""
         self.ale.reset_game()
+        self._last_action = ale_py.Action.NOOP  # as ALE's reset leaves its own
         self._obs[:] = 0
         self._life_reset()
         for _ in range(int(self._rng.integers(0, self._max_start_noops + 1))):
-            self.ale.act(self._action_set[0])
+            self._act(self._action_set[0])
         self._grab_newest_frame()
         self._step_counter = 0
         return self._obs.copy()
@@ -136,7 +147,7 @@ class AtariEnv(Env):
         a = self._action_set[int(action)]
         score = 0
         for i in range(self._frame_skip):
-            score += self.ale.act(a)
+            score += self._act(a)
             if i == self._frame_skip - 2:
                 self.ale.getScreenGrayscale(self._frame_1)
         self._push_frame(max_pool=self._frame_skip > 1)
@@ -156,6 +167,14 @@ class AtariEnv(Env):
         info = EnvInfo(game_score=np.float32(score), traj_done=traj_done, timeout=timeout)
         return EnvStep(self._obs.copy(), reward, done, info)
 
+    def _act(self, action: ale_py.Action) -> int:
+        """Emulate one frame of ``action`` (of the previous frame's action
+        instead, with probability ``repeat_action_probability``); return its score."""
+        if self._repeat_action_probability > 0 and self._rng.random() < self._repeat_action_probability:
+            action = self._last_action
+        self._last_action = action
+        return self.ale.act(action)
+
     def _grab_newest_frame(self) -> None:
         """Write the current screen (no max-pool) as the newest frame."""
         self._push_frame(max_pool=False)
@@ -171,10 +190,29 @@ class AtariEnv(Env):
 
     def _life_reset(self) -> None:
         """Step past the lost-life (or start) screen; press FIRE if asked."""
-        self.ale.act(self._action_set[0])
+        self._act(self._action_set[0])
         if self._fire_on_reset and self._has_fire:
-            self.ale.act(self._action_set[self.get_action_meanings().index("FIRE")])
+            self._act(self._action_set[self.get_action_meanings().index("FIRE")])
         self._lives = self.ale.lives()
+
+    def get_state(self) -> dict:
+        """A picklable snapshot of the game (see the class docstring)."""
+        return dict(game=self._game, ale=self.ale.cloneState(include_rng=True),
+            observation=self._obs.copy(), lives=self._lives, step_counter=self._step_counter,
+            last_action=self._last_action.value, rng=self._rng.bit_generator.state)
+
+    def set_state(self, state: dict) -> None:
+        """Restore a ``get_state`` of an AtariEnv made with the same arguments."""
+        if state["game"] != self._game or state["observation"].shape != self._obs.shape:
+            raise ValueError(f"AtariEnv.set_state: the state is of game {state['game']!r} with "
+                f"observations {state['observation'].shape}; this env plays {self._game!r} with "
+                f"{self._obs.shape}")
+        self.ale.restoreState(state["ale"])
+        self._obs[:] = state["observation"]
+        self._lives = int(state["lives"])
+        self._step_counter = int(state["step_counter"])
+        self._last_action = ale_py.Action(state["last_action"])
+        self._rng.bit_generator.state = state["rng"]
 
     def get_obs(self) -> np.ndarray:
         """A copy of the current observation."""

@@ -30,7 +30,8 @@ class NStepFrameBuffer(NStepReturnBuffer):
     ring row 0: the first observation's older frames, later copies of the
     ring's last rows) followed by one frame per ring row, so the stack of row
     t is ``samples_frames[t : t + n_frames]``. Truncated steps keep only the
-    newest frame of their final observation.
+    newest frame of their final observation. Checkpoints add the array
+    ``samples_frames``.
     """
 
     def __init__(self, example, size: int, B: int, discount: float = 1.0, n_step_return: int = 1) -> None:
@@ -66,6 +67,16 @@ class NStepFrameBuffer(NStepReturnBuffer):
     def final_observation_to_store(self, observation: np.ndarray) -> np.ndarray:
         """Only the newest frame; the others are the stored step's."""
         return np.array(observation[-1])
+
+    def _final_observation_layout(self) -> tuple[tuple, np.dtype]:
+        """One frame is kept of each final observation."""
+        return self.frame_shape, np.dtype(np.uint8)
+
+    def _checkpoint_arrays(self) -> dict[str, np.ndarray]:
+        """The base buffer's arrays and ``samples_frames``."""
+        arrays = super()._checkpoint_arrays()
+        arrays["samples_frames"] = self.samples_frames
+        return arrays
 
     def extract_observation(self, T_idxs: np.ndarray, B_idxs: np.ndarray) -> np.ndarray:
         """Rebuild the stacks at rows ``T_idxs``, zeroing frames from before a done."""

@@ -24,6 +24,10 @@ class PrioritizedReplay:
     incomplete) or no longer (just overwritten history) hold priority zero.
     Call ``update_batch_priorities`` with the new priorities (e.g. absolute
     TD errors) of the last sampled batch.
+
+    Checkpoints add the array ``priority_tree.tree``, ``beta``, the
+    bookkeeping of sampleable steps and the last sampled leaves, and are
+    loaded only into a buffer of the same ``alpha``.
     """
 
     def __init__(self, alpha: float = 0.6, beta: float = 0.4, default_priority: float = 1.0,
@@ -91,6 +95,30 @@ class PrioritizedReplay:
         current = self.priority_tree.get(self._last_leaves)
         # a leaf made unsampleable since (overwritten) keeps priority zero
         self.priority_tree.update(self._last_leaves, np.where(current > 0, priorities ** self.alpha, 0.0))
+
+    def _checkpoint_config(self) -> dict:
+        """The base settings and ``alpha`` (the stored priorities are raised to it)."""
+        return dict(super()._checkpoint_config(), alpha=float(self.alpha))
+
+    def _checkpoint_scalars(self) -> dict:
+        """The base counters, ``beta`` and the priority bookkeeping."""
+        last_leaves = None if self._last_leaves is None else self._last_leaves.tolist()
+        return dict(super()._checkpoint_scalars(), beta=float(self.beta), valid_high=int(self._valid_high),
+            last_leaves=last_leaves)
+
+    def _load_checkpoint_scalars(self, small: dict) -> None:
+        """Restore the base counters, ``beta`` and the priority bookkeeping."""
+        super()._load_checkpoint_scalars(small)
+        self.set_beta(small["beta"])
+        self._valid_high = int(small["valid_high"])
+        last_leaves = small["last_leaves"]
+        self._last_leaves = None if last_leaves is None else np.asarray(last_leaves, dtype=np.int64)
+
+    def _checkpoint_arrays(self) -> dict[str, np.ndarray]:
+        """The base buffer's arrays and the sum tree's."""
+        arrays = super()._checkpoint_arrays()
+        arrays["priority_tree.tree"] = self.priority_tree.tree
+        return arrays
 
 
 class PrioritizedReplayBuffer(PrioritizedReplay, NStepReturnBuffer):
