@@ -19,10 +19,7 @@ from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.logging.context import logger_context
 from tests.envs import make_counting_env
 
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RLPYT_DATA_DIR", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def pendulum():

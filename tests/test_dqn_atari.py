@@ -1,6 +1,4 @@
 """DQN on Atari end to end: the frame buffer under a real game, a few thousand steps."""
-import csv
-
 import numpy as np
 import pytest
 import torch
@@ -20,13 +18,10 @@ from rlpyt.utils.logging.context import logger_context  # noqa: E402
 
 SMALL_MODEL = dict(channels=[8, 8], kernel_sizes=[8, 4], strides=[4, 4], paddings=[0, 0], fc_sizes=32)
 
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RLPYT_DATA_DIR", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
-def test_dqn_runs_on_breakout_end_to_end_with_prioritized_frame_replay():
+def test_dqn_runs_on_breakout_end_to_end_with_prioritized_frame_replay(read_progress):
     sampler = SerialSampler(EnvCls=AtariEnv, TrajInfoCls=AtariTrajInfo, env_kwargs=dict(game="breakout"),
         eval_env_kwargs=dict(game="breakout", episodic_lives=False, horizon=300), batch_T=16, batch_B=2,
         max_decorrelation_steps=0, eval_n_envs=1, eval_max_steps=300)
@@ -39,8 +34,7 @@ def test_dqn_runs_on_breakout_end_to_end_with_prioritized_frame_replay():
         runner.train()
     buffer = algo.replay_buffer
     assert isinstance(buffer, PrioritizedReplayFrameBuffer) and buffer.full  # wrapped around
-    with open(f"{exp_dir}/progress.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = read_progress(exp_dir)
     assert len(rows) == 3 and float(rows[-1]["Diagnostics/CumUpdates"]) > 50
     assert np.isfinite(float(rows[-1]["lossAverage"]))
     batch = buffer.sample_batch(8)

@@ -1,9 +1,6 @@
 """Q-learning with fixed seeds on CartPole-v1: DQN solves it, C51 improves clearly."""
-import csv
-
 import pytest
 
-from examples.dqn_cartpole import build_and_train as train_dqn_cartpole
 from rlpyt.agents.dqn.catdqn_agent import CatDqnAgent
 from rlpyt.algos.dqn.cat_dqn import CategoricalDQN
 from rlpyt.envs.gym import make as gym_make
@@ -11,23 +8,15 @@ from rlpyt.runners.minibatch_rl import MinibatchRlEval
 from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.logging.context import logger_context
 
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RLPYT_DATA_DIR", str(tmp_path))
-
-
-def read_progress(exp_dir):
-    with open(f"{exp_dir}/progress.csv", newline="") as f:
-        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("data_dir")]
 
 
 @pytest.mark.parametrize("sampler,seed", [("serial", 0), ("cpu", 2), ("gpu", 0)])
-def test_dqn_solves_cartpole_within_50k_steps(sampler, seed):
+def test_dqn_solves_cartpole_within_50k_steps(sampler, seed, read_progress, run_example):
     """Workers draw their own exploration noise, so a seed's run differs by
     sampler; CpuSampler with seeds 1, 2, 3 first reached 500 at about 35k,
     20k and 35k steps (seed 2 is tested)."""
-    rows = read_progress(train_dqn_cartpole(n_steps=50_000, seed=seed, sampler=sampler))
+    rows = read_progress(run_example("dqn_cartpole", n_steps=50_000, seed=seed, sampler=sampler))
     solved = [r["Diagnostics/CumSteps"] for r in rows if r["ReturnAverage"] >= 475]
     assert rows[0]["ReturnAverage"] < 50
     assert solved and solved[0] <= 50_000, f"eval returns {[r['ReturnAverage'] for r in rows]}"
@@ -36,7 +25,7 @@ def test_dqn_solves_cartpole_within_50k_steps(sampler, seed):
 CATDQN_THRESHOLD = 200  # from about 10 untrained, within 20k steps
 
 
-def test_categorical_dqn_improves_on_cartpole():
+def test_categorical_dqn_improves_on_cartpole(read_progress):
     sampler = SerialSampler(EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"), batch_T=64, batch_B=4,
         max_decorrelation_steps=0, eval_n_envs=4, eval_max_steps=2000, eval_max_trajectories=4)
     algo = CategoricalDQN(V_min=0.0, V_max=100.0, discount=0.99, batch_size=64, min_steps_learn=1000,

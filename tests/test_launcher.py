@@ -23,12 +23,6 @@ needs_pinning = pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(
     reason="needs Linux CPU pinning and CPUs 0 and 1")
 
 
-@pytest.fixture
-def data_root(tmp_path, monkeypatch):
-    monkeypatch.setenv("RLPYT_DATA_DIR", str(tmp_path))
-    return tmp_path
-
-
 def read(path):
     with open(path) as f:
         return json.load(f)
@@ -40,7 +34,7 @@ def max_concurrent(intervals):
 
 
 @needs_pinning
-def test_sweep_fills_two_slots_and_reports_failure(data_root, capsys):
+def test_sweep_fills_two_slots_and_reports_failure(data_dir, capsys):
     levels = [VariantLevel([("sleep",), ("fail_run",)], [(0.4, -1), (0.4, 1), (0.4, -1)],
                            ["a", "b", "c"])]
     variants, log_dirs = make_variants(*levels)
@@ -48,7 +42,7 @@ def test_sweep_fills_two_slots_and_reports_failure(data_root, capsys):
         variants=variants, log_dirs=log_dirs, common_args=["common"],
         runs_args=[["x"], ["y"], ["z"]])
     date = datetime.datetime.now().strftime("%Y%m%d")
-    exp_dir = data_root / "local" / date / "sweep"
+    exp_dir = data_dir / "local" / date / "sweep"
     assert summary.exp_dir == str(exp_dir)
     assert len(summary.runs) == 6 and len(summary.done) == 5
     assert [(os.path.basename(r.log_dir), r.run_ID) for r in summary.failed] == [("b", 1)]
@@ -95,12 +89,12 @@ def gone(pid):
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_interrupt_stops_every_run(data_root, sig):
+def test_interrupt_stops_every_run(data_dir, sig):
     launcher = subprocess.Popen([sys.executable, "-c", LAUNCH, SCRIPT, TWO_SLOTS],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env=dict(os.environ, RLPYT_DATA_DIR=str(data_root)))
+        env=dict(os.environ, RLPYT_DATA_DIR=str(data_dir)))
     try:
-        exp_dir = data_root / "local" / datetime.datetime.now().strftime("%Y%m%d") / "interrupted"
+        exp_dir = data_dir / "local" / datetime.datetime.now().strftime("%Y%m%d") / "interrupted"
         starts = [exp_dir / d / "run_0" / "start.json" for d in "ab"]
         deadline = time.time() + 20
         while not all(p.exists() for p in starts) and time.time() < deadline:
@@ -121,29 +115,29 @@ def test_interrupt_stops_every_run(data_root, sig):
     assert not (exp_dir / "c" / "run_0").exists()
 
 
-def test_bad_arguments_fail_before_launching(data_root):
+def test_bad_arguments_fail_before_launching(data_dir):
     with pytest.raises(ValueError, match="2 variants but 1 log_dirs"):
         run_experiments(SCRIPT, TWO_SLOTS, "t", 1, [{}, {}], ["a"])
     with pytest.raises(FileNotFoundError, match="script"):
-        run_experiments(str(data_root / "missing.py"), TWO_SLOTS, "t", 1, [{}], ["a"])
+        run_experiments(str(data_dir / "missing.py"), TWO_SLOTS, "t", 1, [{}], ["a"])
     with pytest.raises(ValueError, match="runs_per_setting"):
         run_experiments(SCRIPT, TWO_SLOTS, "t", 0, [{}], ["a"])
     too_many = encode_affinity(n_cpu_core=4096, cpu_per_run=4096)
     with pytest.raises(ValueError, match="may not run on"):
         run_experiments(SCRIPT, too_many, "t", 1, [{}], ["a"])
-    assert not (data_root / "local").exists()
+    assert not (data_dir / "local").exists()
 
 
-def test_ppo_cartpole_sweep_end_to_end(data_root):
+def test_ppo_cartpole_sweep_end_to_end(data_dir):
     """The shipped launch and train scripts, shrunk to one short run per learning rate."""
     root = os.path.dirname(HERE)
     launch = os.path.join(root, "experiments", "launch", "ppo_cartpole_sweep.py")
     result = subprocess.run([sys.executable, launch, "--n_steps", "256", "--log_interval_steps",
         "256", "--seeds", "1", "--n_cpu_core", "2", "--title", "e2e"], capture_output=True,
-        text=True, timeout=120, env=dict(os.environ, RLPYT_DATA_DIR=str(data_root)))
+        text=True, timeout=120, env=dict(os.environ, RLPYT_DATA_DIR=str(data_dir)))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 done, 0 failed" in result.stdout
-    exp_dir = data_root / "local" / datetime.datetime.now().strftime("%Y%m%d") / "e2e"
+    exp_dir = data_dir / "local" / datetime.datetime.now().strftime("%Y%m%d") / "e2e"
     for lr in ("0.001", "0.0003"):
         params = read(exp_dir / f"lr_{lr}" / "run_0" / "params.json")
         assert params["algo"]["learning_rate"] == float(lr)

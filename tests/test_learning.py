@@ -1,9 +1,6 @@
 """Learning with fixed seeds: PPO solves CartPole, A2C improves, runs reproduce."""
-import csv
-
 import pytest
 
-from examples.ppo_cartpole import build_and_train as train_ppo_cartpole
 from rlpyt.agents.pg.categorical import CategoricalPgAgent
 from rlpyt.algos.pg.a2c import A2C
 from rlpyt.envs.gym import make as gym_make
@@ -14,16 +11,7 @@ from rlpyt.utils.logging.context import logger_context
 TIME_COLUMNS = ("Diagnostics/CumTime (s)", "Diagnostics/StepsPerSecond", "Diagnostics/CumEvalTime (s)",
     "Diagnostics/EvalTime (s)")
 
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RLPYT_DATA_DIR", str(tmp_path))
-    return tmp_path
-
-
-def read_progress(exp_dir):
-    with open(f"{exp_dir}/progress.csv", newline="") as f:
-        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def first_solved_step(rows, threshold):
@@ -33,9 +21,10 @@ def first_solved_step(rows, threshold):
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sampler", ["serial", "cpu", "gpu"])
-def test_ppo_solves_cartpole_within_100k_steps(sampler):
-    rows = read_progress(train_ppo_cartpole(n_steps=100_000, seed=1, sampler=sampler))
+def test_ppo_solves_cartpole_within_100k_steps(sampler, read_progress, run_example):
+    rows = read_progress(run_example("ppo_cartpole", n_steps=100_000, seed=1, sampler=sampler))
     solved_at = first_solved_step(rows, 475)
     best = max(r["ReturnAverage"] for r in rows)
     assert solved_at is not None and solved_at <= 100_000, f"best eval return {best}"
@@ -56,14 +45,15 @@ def train_a2c(seed: int, n_steps: int, run_ID: int = 0) -> str:
 A2C_THRESHOLD = 150
 
 
-def test_a2c_improves_on_cartpole():
+@pytest.mark.slow
+def test_a2c_improves_on_cartpole(read_progress):
     rows = read_progress(train_a2c(seed=2, n_steps=60_000))
     initial, best = rows[0]["ReturnAverage"], max(r["ReturnAverage"] for r in rows)
     assert initial < 50
     assert best >= A2C_THRESHOLD, f"best eval return {best}"
 
 
-def test_same_seed_same_progress_numbers():
+def test_same_seed_same_progress_numbers(read_progress):
     runs = [read_progress(train_a2c(seed=5, n_steps=10_000, run_ID=i)) for i in range(2)]
     other = read_progress(train_a2c(seed=6, n_steps=10_000, run_ID=2))
     strip = lambda rows: [{k: v for k, v in r.items() if k not in TIME_COLUMNS} for r in rows]

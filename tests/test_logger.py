@@ -10,6 +10,7 @@ import torch
 
 from rlpyt.utils.logging import logger
 from rlpyt.utils.logging.context import add_exp_param, get_log_dir, logger_context
+from rlpyt.utils.logging.logger import Logger, NullLogger
 
 
 @pytest.fixture(autouse=True)
@@ -240,3 +241,78 @@ def test_add_exp_param(tmp_path):
         add_exp_param("a", 5, overwrite=True)
     with open(os.path.join(exp_dir, "params.json")) as f:
         assert json.load(f) == {"a": 5, "name": "test", "run_ID": 0, "b": 2}
+
+
+def test_two_logger_objects_share_no_state(tmp_path):
+    first, second = Logger(), Logger()
+    first.disable()
+    second.disable()
+    first.push_prefix("first ")
+    first.push_tabular_prefix("A/")
+    first.set_snapshot_mode("last")
+    first.set_snapshot_dir(str(tmp_path / "first"))
+    first.set_iteration(7)
+    first.add_text_output(str(tmp_path / "first" / "debug.log"))
+    first.add_tabular_output(str(tmp_path / "first" / "progress.csv"))
+    first.record_tabular("X", 1)
+    second.add_text_output(str(tmp_path / "second" / "debug.log"))
+    second.add_tabular_output(str(tmp_path / "second" / "progress.csv"))
+    second.record_tabular("Y", 2)
+    second.log("second line", with_timestamp=False)
+    second.dump_tabular()
+    first.dump_tabular()
+    first.reset()
+    second.reset()
+    assert read_csv(tmp_path / "first" / "progress.csv") == (["A/X"], [["1"]])
+    assert read_csv(tmp_path / "second" / "progress.csv") == (["Y"], [["2"]])
+    with open(tmp_path / "first" / "debug.log") as f:
+        assert "second line" not in f.read()
+    with open(tmp_path / "second" / "debug.log") as f:
+        assert "second line\n" in f.read()
+    assert logger.get_snapshot_dir() is None and logger.get_iteration() == 0
+
+
+def test_null_logger_writes_nothing_to_disk(tmp_path, capsys):
+    with logger.use_logger(NullLogger()):
+        logger.enable()
+        with run_dir(tmp_path, log_params={"a": 1}, snapshot_mode="all", use_summary_writer=True) as exp_dir:
+            assert exp_dir == str(tmp_path / "exp" / "run_0")
+            logger.log("a line")
+            logger.record_tabular("A", 1)
+            logger.dump_tabular()
+            assert logger.save_itr_params(0, {"w": torch.zeros(2)}) is None
+            add_exp_param("b", 2)
+            assert logger.get_snapshot_dir() is None and logger.get_tf_summary_writer() is None
+        logger.add_text_output(str(tmp_path / "other" / "debug.log"))
+        logger.add_tabular_output(str(tmp_path / "other" / "progress.csv"))
+        logger.record_tabular("B", 2)
+        logger.dump_tabular()
+        with pytest.raises(TypeError, match="MyKey"):
+            logger.record_tabular("MyKey", "hello")
+    assert list(tmp_path.rglob("*")) == []
+    assert capsys.readouterr().out == ""
+
+
+def test_replacing_the_current_logger_redirects_the_module_functions(tmp_path):
+    default = logger.get_logger()
+    replacement = Logger()
+    replacement.disable()
+    with logger.use_logger(replacement) as installed:
+        assert installed is replacement and logger.get_logger() is replacement
+        with run_dir(tmp_path) as exp_dir:
+            logger.record_tabular("A", 1)
+            logger.dump_tabular()
+            assert replacement.get_snapshot_dir() == exp_dir
+            assert default.get_snapshot_dir() is None
+        logger.set_snapshot_mode("gap")
+    assert logger.get_logger() is default
+    assert default.get_snapshot_mode() == "all" and replacement.get_snapshot_mode() == "gap"
+    assert read_csv(os.path.join(exp_dir, "progress.csv")) == (["A"], [["1"]])
+    with pytest.raises(RuntimeError):
+        with logger.use_logger(NullLogger()):
+            raise RuntimeError("boom")
+    assert logger.get_logger() is default
+    assert logger.set_logger(replacement) is default
+    assert logger.set_logger(default) is replacement
+    with pytest.raises(TypeError, match="set_logger: expected a Logger"):
+        logger.set_logger(object())

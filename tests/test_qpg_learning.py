@@ -2,11 +2,8 @@
 torch thread): SAC reaches an average evaluation return of -200 within 20k
 environment steps, TD3 and DDPG -250 within 30k. Each run stops soon after
 the step at which its seed first reached the threshold, to keep the suite fast."""
-import csv
-
 import pytest
 
-from examples.td3_pendulum import build_and_train as train_td3_pendulum
 from rlpyt.agents.qpg.ddpg_agent import DdpgAgent
 from rlpyt.agents.qpg.sac_agent import SacAgent
 from rlpyt.algos.qpg.ddpg import DDPG
@@ -19,15 +16,7 @@ from tests.torch_threads import one_torch_thread  # noqa: F401
 
 SMALL = dict(hidden_sizes=(64, 64))
 
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RLPYT_DATA_DIR", str(tmp_path))
-
-
-def read_progress(exp_dir):
-    with open(f"{exp_dir}/progress.csv", newline="") as f:
-        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("data_dir")]
 
 
 def train_pendulum(algo, agent, n_steps: int, name: str) -> str:
@@ -40,28 +29,28 @@ def train_pendulum(algo, agent, n_steps: int, name: str) -> str:
     return exp_dir
 
 
-def first_solved(exp_dir, threshold):
-    rows = read_progress(exp_dir)
+def first_solved(rows, threshold):
     assert rows[0]["ReturnAverage"] < -900  # untrained
     solved = [r["Diagnostics/CumSteps"] for r in rows if r["ReturnAverage"] >= threshold]
     return (solved[0] if solved else None), [round(r["ReturnAverage"]) for r in rows]
 
 
-def test_sac_reaches_minus_200_within_20k_steps():
+def test_sac_reaches_minus_200_within_20k_steps(read_progress):
     algo = SAC(batch_size=256, min_steps_learn=1000, replay_ratio=256, learning_rate=1e-3)
     agent = SacAgent(model_kwargs=SMALL, q_model_kwargs=SMALL)
-    steps, returns = first_solved(train_pendulum(algo, agent, 6000, "sac_pendulum"), -200)
+    steps, returns = first_solved(read_progress(train_pendulum(algo, agent, 6000, "sac_pendulum")), -200)
     assert steps is not None and steps <= 20_000, f"eval returns {returns}"
 
 
-def test_td3_reaches_minus_250_within_30k_steps():
-    steps, returns = first_solved(train_td3_pendulum(n_steps=9000, log_interval_steps=1000), -250)
+def test_td3_reaches_minus_250_within_30k_steps(read_progress, run_example):
+    exp_dir = run_example("td3_pendulum", n_steps=9000, log_interval_steps=1000)
+    steps, returns = first_solved(read_progress(exp_dir), -250)
     assert steps is not None and steps <= 30_000, f"eval returns {returns}"
 
 
-def test_ddpg_reaches_minus_250_within_30k_steps():
+def test_ddpg_reaches_minus_250_within_30k_steps(read_progress):
     algo = DDPG(batch_size=100, min_steps_learn=1000, replay_ratio=100, learning_rate=1e-3)
     agent = DdpgAgent(model_kwargs=SMALL, q_model_kwargs=SMALL, pretrain_std=0.5)
-    steps, returns = first_solved(train_pendulum(algo, agent, 4000, "ddpg_pendulum"), -250)
+    steps, returns = first_solved(read_progress(train_pendulum(algo, agent, 4000, "ddpg_pendulum")), -250)
     assert steps is not None and steps <= 30_000, f"eval returns {returns}"
 

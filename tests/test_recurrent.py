@@ -1,7 +1,5 @@
 """Recurrent agents: rnn state per environment and per mode, training forward
 that reproduces sampling, and a memory task only a recurrent agent solves."""
-import csv
-
 import pytest
 import torch
 
@@ -21,10 +19,7 @@ from tests.envs import make_counting_env
 from tests.memory_env import make_memory_env
 from tests.torch_threads import one_torch_thread  # noqa: F401 (autouse fixture)
 
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RLPYT_DATA_DIR", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def make_agent(B=3):
@@ -139,7 +134,7 @@ def test_recurrent_agent_keeps_leading_dims_and_stores_batch_first_state():
     assert step.agent_info.prev_rnn_state.h.shape == (5, 1, 8)
 
 
-def train_memory(AgentCls, n_steps=4800, seed=0):
+def train_memory(AgentCls, n_steps=4800, seed=0) -> str:
     sampler = SerialSampler(EnvCls=make_memory_env, env_kwargs=dict(length=3), batch_T=16, batch_B=16,
         eval_n_envs=4, eval_max_steps=1200, eval_max_trajectories=200)
     algo = PPO(discount=0.9, learning_rate=3e-3, gae_lambda=0.95, minibatches=4, epochs=4, ratio_clip=0.2,
@@ -148,15 +143,15 @@ def train_memory(AgentCls, n_steps=4800, seed=0):
         log_interval_steps=n_steps, affinity=dict(master_torch_threads=1))
     with logger_context("memory", 0, AgentCls.__name__, {}) as exp_dir:
         runner.train()
-    with open(f"{exp_dir}/progress.csv", newline="") as f:
-        return [float(row["ReturnAverage"]) for row in csv.DictReader(f)]
+    return exp_dir
 
 
-def test_recurrent_ppo_solves_memory_task_feedforward_stays_at_chance():
+@pytest.mark.slow
+def test_recurrent_ppo_solves_memory_task_feedforward_stays_at_chance(read_progress):
     """Chance is 0.5 (the last observation carries no cue); 200 evaluation
     episodes put a feed-forward policy within 0.15 of it with certainty
     beyond 4 standard deviations."""
-    recurrent = train_memory(RecurrentCategoricalPgAgent)
-    feedforward = train_memory(CategoricalPgAgent)
+    recurrent = [row["ReturnAverage"] for row in read_progress(train_memory(RecurrentCategoricalPgAgent))]
+    feedforward = [row["ReturnAverage"] for row in read_progress(train_memory(CategoricalPgAgent))]
     assert recurrent[-1] >= 0.95, recurrent
     assert abs(feedforward[-1] - 0.5) <= 0.15, feedforward

@@ -5,6 +5,12 @@ A run folder holds ``params.json`` (written when the run starts), ``debug.log``,
 ``LOG_DIR`` (also :func:`get_log_dir`) is the default root of run folders: the
 environment variable ``RLPYT_DATA_DIR`` when set, else ``./data``, looked up
 each time it is used rather than frozen at import.
+
+Both functions act on the process's current logger
+(:func:`rlpyt.utils.logging.logger.get_logger`): under a
+:class:`~rlpyt.utils.logging.loggers.NullLogger` (a process that must not
+write the run folder) ``logger_context`` makes no folder and writes no file,
+and ``add_exp_param`` without an explicit folder does nothing.
 """
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ import numpy as np
 import torch
 
 from rlpyt.utils.logging import logger
+from rlpyt.utils.logging.loggers import Logger
 
 PARAMS_FILE = "params.json"
 
@@ -69,12 +76,12 @@ def _run_dir(log_dir: str, run_ID: Any, override_prefix: bool) -> str:
     return os.path.abspath(os.path.join(log_dir, f"run_{run_ID}"))
 
 
-def _open_summary_writer(exp_dir: str) -> Any:
+def _open_summary_writer(exp_dir: str, run_logger: Logger) -> Any:
     try:
         from torch.utils.tensorboard import SummaryWriter
     except ImportError:
-        logger.log("WARNING: tensorboard is not installed (pip install rlpyt[tensorboard]); "
-                   "continuing without a SummaryWriter.", color="yellow")
+        run_logger.log("WARNING: tensorboard is not installed (pip install rlpyt[tensorboard]); "
+                       "continuing without a SummaryWriter.", color="yellow")
         return None
     return SummaryWriter(exp_dir)
 
@@ -92,38 +99,45 @@ def logger_context(log_dir: str, run_ID: Any, name: str, log_params: dict | None
     directed there. On exit, normal or not, the files and the tensorboard writer
     are closed and the logger's prefixes and snapshot settings are restored, so
     contexts can follow one another in one process.
+
+    The context sets up, and tears down, the logger that is current on entry.
+    When that logger writes no files (a
+    :class:`~rlpyt.utils.logging.loggers.NullLogger`), the folder is only
+    named, not made: no ``params.json`` and no tensorboard writer.
     """
+    run_logger = logger.get_logger()
     exp_dir = _run_dir(log_dir, run_ID, override_prefix)
     text_path = os.path.join(exp_dir, "debug.log")
     tabular_path = os.path.join(exp_dir, "progress.csv")
-    previous = (logger.get_snapshot_dir(), logger.get_snapshot_mode(),
-                logger.get_tf_summary_writer())
+    previous = (run_logger.get_snapshot_dir(), run_logger.get_snapshot_mode(),
+                run_logger.get_tf_summary_writer())
     writer = None
     try:
-        logger.set_snapshot_mode(snapshot_mode)
-        os.makedirs(exp_dir, exist_ok=True)
-        logger.set_snapshot_dir(exp_dir)
-        logger.add_text_output(text_path)
-        logger.add_tabular_output(tabular_path)
-        params = dict(log_params or {})
-        params["name"] = name
-        params["run_ID"] = run_ID
-        _write_params(os.path.join(exp_dir, PARAMS_FILE), params)
-        logger.push_prefix(f"{name}_{run_ID} ")
-        logger.log(f"Logging to {exp_dir}")
-        if use_summary_writer:
-            writer = _open_summary_writer(exp_dir)
-            logger.set_tf_summary_writer(writer)
+        run_logger.set_snapshot_mode(snapshot_mode)
+        if run_logger.writes_files:
+            os.makedirs(exp_dir, exist_ok=True)
+            params = dict(log_params or {})
+            params["name"] = name
+            params["run_ID"] = run_ID
+            _write_params(os.path.join(exp_dir, PARAMS_FILE), params)
+        run_logger.set_snapshot_dir(exp_dir)
+        run_logger.add_text_output(text_path)
+        run_logger.add_tabular_output(tabular_path)
+        run_logger.push_prefix(f"{name}_{run_ID} ")
+        run_logger.log(f"Logging to {exp_dir}")
+        if use_summary_writer and run_logger.writes_files:
+            writer = _open_summary_writer(exp_dir, run_logger=run_logger)
+            run_logger.set_tf_summary_writer(writer)
         yield exp_dir
     finally:
         if writer is not None:
             writer.close()
-        logger.remove_text_output(text_path)
-        logger.remove_tabular_output(tabular_path)
-        logger.clear_prefixes()
-        logger.set_snapshot_dir(previous[0])
-        logger.set_snapshot_mode(previous[1])
-        logger.set_tf_summary_writer(previous[2])
+        run_logger.remove_text_output(text_path)
+        run_logger.remove_tabular_output(tabular_path)
+        run_logger.clear_prefixes()
+        run_logger.set_snapshot_dir(previous[0])
+        run_logger.set_snapshot_mode(previous[1])
+        run_logger.set_tf_summary_writer(previous[2])
 
 
 def add_exp_param(param_name: str, param_val: Any, exp_dir: str | None = None,
@@ -132,8 +146,11 @@ def add_exp_param(param_name: str, param_val: Any, exp_dir: str | None = None,
     (default: the current snapshot dir, i.e. the running run's folder).
 
     Raises ValueError if the key exists and ``overwrite`` is False, or if no
-    folder is given and no run is being logged.
+    folder is given and no run is being logged. Without ``exp_dir``, a process
+    whose current logger writes no files (a NullLogger) writes nothing.
     """
+    if exp_dir is None and not logger.get_logger().writes_files:
+        return
     exp_dir = exp_dir if exp_dir is not None else logger.get_snapshot_dir()
     if exp_dir is None:
         raise ValueError("add_exp_param: exp_dir is None and no run is being logged "
