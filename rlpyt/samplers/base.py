@@ -1,8 +1,12 @@
 """The sampler interface every sampler implements."""
 from __future__ import annotations
 
+import functools
+
 from rlpyt.samplers.collections import BatchSpec, TrajInfo
+from rlpyt.samplers.collectors import EvalCollector, ResetCollector
 from rlpyt.utils.checks import check_count
+from rlpyt.utils.seed import make_seed
 
 
 class BaseSampler:
@@ -11,11 +15,17 @@ class BaseSampler:
     Keyword arguments keep rlpyt's names: ``EnvCls(**env_kwargs)`` builds each
     environment; ``batch_T`` x ``batch_B`` is one batch; ``CollectorCls`` decides
     when done environments reset; ``eval_*`` configure ``evaluate_agent``.
+
+    Seeding: sampler ``rank`` of ``world_size`` steps the environments of
+    global ranks ``rank * batch_B`` to ``(rank + 1) * batch_B - 1``, each seeded
+    with ``seed`` plus its global rank; eval environments are seeded after all
+    training environments of all ranks, so that a run is reproducible from
+    its seed.
     """
 
     def __init__(self, EnvCls, env_kwargs: dict | None, batch_T: int, batch_B: int,
-            CollectorCls=None, max_decorrelation_steps: int = 100, TrajInfoCls=TrajInfo,
-            eval_n_envs: int = 0, eval_CollectorCls=None, eval_env_kwargs: dict | None = None,
+            CollectorCls=ResetCollector, max_decorrelation_steps: int = 100, TrajInfoCls=TrajInfo,
+            eval_n_envs: int = 0, eval_CollectorCls=EvalCollector, eval_env_kwargs: dict | None = None,
             eval_max_steps: int | None = None, eval_max_trajectories: int | None = None) -> None:
         owner = type(self).__name__
         if not callable(EnvCls):
@@ -63,3 +73,39 @@ class BaseSampler:
     def batch_size(self) -> int:
         """Environment steps per batch."""
         return self.batch_spec.size
+
+    @property
+    def mid_batch_reset(self) -> bool:
+        """Whether finished environments reset within a batch (from the collector)."""
+        return self.CollectorCls.mid_batch_reset
+
+    @property
+    def eval_max_T(self) -> int:
+        """Steps each eval environment takes at most in one evaluation."""
+        return self.eval_max_steps // self.eval_n_envs if self.eval_n_envs else 0
+
+    def env_ranks(self, rank: int) -> list[int]:
+        """Global ranks of the ``batch_B`` environments of sampler ``rank``."""
+        B = self.batch_spec.B
+        return list(range(rank * B, (rank + 1) * B))
+
+    def eval_env_seeds(self, seed: int, rank: int, world_size: int) -> list[int]:
+        """Seeds of sampler ``rank``'s eval environments: after the seeds of
+        every training environment of every rank, then in rank order."""
+        first = seed + self.batch_spec.B * world_size + rank * self.eval_n_envs
+        return list(range(first, first + self.eval_n_envs))
+
+    def traj_info_factory(self, traj_info_kwargs: dict | None):
+        """TrajInfoCls with the algorithm's keyword arguments bound."""
+        return functools.partial(self.TrajInfoCls, **(traj_info_kwargs or {}))
+
+    def require_eval(self) -> None:
+        """Raise unless the sampler was built to evaluate (``eval_n_envs > 0``)."""
+        if self.eval_n_envs == 0:
+            raise RuntimeError(f"{type(self).__name__}.evaluate_agent: construct the sampler with "
+                "eval_n_envs > 0 and eval_max_steps to evaluate")
+
+    @staticmethod
+    def resolve_seed(seed: int | None) -> int:
+        """The given seed, or a fresh one."""
+        return make_seed() if seed is None else seed

@@ -2,8 +2,12 @@
 
 A training collector fills the [T, B] samples buffer one batch at a time and
 carries the environments' state (observation, previous action and reward,
-trajectory infos) from one batch to the next. An eval collector runs whole
-trajectories in eval mode.
+trajectory infos) from one batch to the next: ``ResetCollector`` resets a
+finished environment at once, ``WaitResetCollector`` at the end of the batch.
+``EvalCollector`` runs whole trajectories in eval mode. Every sampler uses
+these; rlpyt's per-sampler names (``CpuResetCollector``, ``GpuResetCollector``,
+``SerialEvalCollector``, ...) stay importable from their old modules as
+aliases of the same classes.
 """
 from __future__ import annotations
 
@@ -51,18 +55,13 @@ class BaseCollector:
 
     mid_batch_reset = True
 
-    def __init__(self, rank: int, envs: list, samples_np, batch_T: int, TrajInfoCls: Callable,
-            agent=None, sync=None, step_buffer_np=None, global_B: int = 1, env_ranks=None) -> None:
-        self.rank = rank
+    def __init__(self, *, envs: list, samples_np, batch_T: int, TrajInfoCls: Callable,
+            agent=None) -> None:
         self.envs = envs
         self.samples_np = samples_np
         self.batch_T = batch_T
         self.TrajInfoCls = TrajInfoCls
         self.agent = agent
-        self.sync = sync
-        self.step_buffer_np = step_buffer_np
-        self.global_B = global_B
-        self.env_ranks = env_ranks
 
     def start_envs(self, max_decorrelation_steps: int = 0):
         """Reset the environments and return ``(agent_inputs, traj_infos)``."""
@@ -105,9 +104,10 @@ class DecorrelatingStartCollector(BaseCollector):
 
 
 class StepCollector(DecorrelatingStartCollector):
-    """The training loop of the serial and CPU-parallel samplers: the agent
-    selects actions for all its environments at once, then each environment
-    steps. Done environments reset at once or at the end of the batch, per
+    """The training loop of every sampler: the agent selects actions for all
+    its environments at once, then each environment steps (in this process,
+    or in workers through ``send_many`` / ``receive_many``). Done
+    environments reset at once or at the end of the batch, per
     ``mid_batch_reset``.
 
     Where a step is done, the observation it returned is kept in
@@ -117,8 +117,10 @@ class StepCollector(DecorrelatingStartCollector):
     ending there.
     """
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *, envs: list, samples_np, batch_T: int, TrajInfoCls: Callable,
+            agent=None) -> None:
+        super().__init__(envs=envs, samples_np=samples_np, batch_T=batch_T, TrajInfoCls=TrajInfoCls,
+            agent=agent)
         n_envs = len(self.envs)
         self._waiting = [False] * n_envs
         self._need_reset = [False] * n_envs
@@ -239,23 +241,80 @@ class StepCollector(DecorrelatingStartCollector):
         self.agent.reset_one(idx=b)
 
 
+class ResetCollector(StepCollector):
+    """Resets an environment as soon as its trajectory ends (mid-batch).
+
+    rlpyt's ``CpuResetCollector`` and ``GpuResetCollector`` are this class
+    under their old names: the step loop is the same whether the agent acts
+    next to its environments or drives them in worker processes."""
+
+    mid_batch_reset = True
+
+
+class WaitResetCollector(StepCollector):
+    """Leaves a finished environment idle until the end of the batch, then
+    resets it; the algorithm masks the idle steps (``valid_from_done``).
+
+    rlpyt's ``CpuWaitResetCollector`` and ``GpuWaitResetCollector`` are this
+    class under their old names."""
+
+    mid_batch_reset = False
+
+
 class BaseEvalCollector:
     """Runs the agent in eval mode for up to ``max_T`` steps or
     ``max_trajectories`` completed trajectories."""
 
-    def __init__(self, rank: int, envs: list, TrajInfoCls: Callable, traj_infos_queue=None,
-            max_T: int = 10000, agent=None, sync=None, step_buffer_np=None,
+    def __init__(self, *, envs: list, TrajInfoCls: Callable, max_T: int = 10000, agent=None,
             max_trajectories: int | None = None) -> None:
-        self.rank = rank
         self.envs = envs
         self.TrajInfoCls = TrajInfoCls
-        self.traj_infos_queue = traj_infos_queue
         self.max_T = max_T
         self.agent = agent
-        self.sync = sync
-        self.step_buffer_np = step_buffer_np
         self.max_trajectories = max_trajectories
 
     def collect_evaluation(self, itr: int) -> list:
         """Run evaluation; returns the completed trajectory infos."""
         raise NotImplementedError
+
+
+class EvalCollector(BaseEvalCollector):
+    """Steps the eval environments with the agent in eval mode, in the
+    process that holds the agent (the main process, or a CpuSampler worker;
+    the environments themselves may be in workers); only trajectories that
+    finish count.
+
+    rlpyt's ``SerialEvalCollector`` is this class under its old name."""
+
+    def collect_evaluation(self, itr: int) -> list:
+        """Run up to ``max_T`` steps; returns the completed trajectory infos."""
+        traj_infos = [self.TrajInfoCls() for _ in self.envs]
+        completed = []
+        first = [env.reset() for env in self.envs]
+        observation = buffer_from_example(first[0], len(self.envs))
+        for b, o in enumerate(first):
+            observation[b] = o
+        null_action = self.envs[0].action_space.null_value()
+        action = buffer_from_example(null_action, len(self.envs))
+        reward = np.zeros(len(self.envs), dtype=np.float32)
+        obs_pyt, act_pyt, rew_pyt = torchify_buffer((observation, action, reward))
+        idle = [False] * len(self.envs)
+        self.agent.eval_mode(itr)
+        self.agent.reset()
+        for _ in range(self.max_T):
+            step_action, _info = self.agent.step(obs_pyt, act_pyt, rew_pyt)
+            action[:] = step_action.numpy()
+            for b, (env, result) in enumerate(zip(self.envs, step_envs(self.envs, action, idle))):
+                o, r, d, env_info = result
+                traj_infos[b].step(observation[b], action[b], r, d, None, env_info)
+                observation[b], reward[b] = o, r
+                if d and _env_info_flag(env_info, "traj_done", True):
+                    completed.append(traj_infos[b].terminate(o))
+                    traj_infos[b] = self.TrajInfoCls()
+                    observation[b] = env.reset()
+                if d:
+                    action[b], reward[b] = null_action, 0.0
+                    self.agent.reset_one(idx=b)
+            if self.max_trajectories is not None and len(completed) >= self.max_trajectories:
+                break
+        return completed

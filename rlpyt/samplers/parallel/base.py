@@ -1,16 +1,15 @@
 """What the multi-process samplers share: worker layout from the affinity,
-validation, evaluation and shutdown."""
+agent and samples buffer set-up, seeding, evaluation and shutdown."""
 from __future__ import annotations
 
-import functools
 import math
 import os
 
 import psutil
 
 from rlpyt.samplers.base import BaseSampler
+from rlpyt.samplers.buffer import build_samples_buffer
 from rlpyt.samplers.parallel.worker import WorkerGroup
-from rlpyt.utils.seed import make_seed
 
 
 def available_cpus() -> list[int]:
@@ -39,11 +38,6 @@ class ParallelSamplerBase(BaseSampler):
         self.start_method = start_method
         self.workers = None
 
-    @property
-    def mid_batch_reset(self) -> bool:
-        """Whether finished environments reset within a batch (from the collector)."""
-        return self.CollectorCls.mid_batch_reset
-
     def worker_layout(self, affinity: dict | None, n_envs: int) -> list:
         """CPU sets of the workers, checked against the machine and ``n_envs``."""
         owner = type(self).__name__
@@ -65,6 +59,21 @@ class ParallelSamplerBase(BaseSampler):
                 f"{n_envs} environments (batch_B); use at most one worker per environment")
         return layout
 
+    def initialize_agent(self, agent, rank: int, world_size: int, bootstrap_value: bool,
+            share_memory: bool):
+        """Initialize the agent for this sampler's environment ranks and build
+        the samples buffer from one example environment, closed after (the
+        workers build their own); returns ``(spaces, samples_pyt, samples_np,
+        examples)``. ``share_memory`` puts model and buffer in shared memory."""
+        example_env = self.EnvCls(**self.env_kwargs)
+        spaces = example_env.spaces
+        agent.initialize(spaces, share_memory=share_memory, global_B=self.batch_spec.B * world_size,
+            env_ranks=self.env_ranks(rank))
+        samples_pyt, samples_np, examples = build_samples_buffer(agent, example_env, self.batch_spec,
+            bootstrap_value=bootstrap_value, share_memory=share_memory)
+        example_env.close()
+        return spaces, samples_pyt, samples_np, examples
+
     def start_workers(self, build, configs: list[dict], shared: list[dict], layout: list,
             affinity: dict | None, seed: int) -> None:
         """Start one worker per entry of ``layout``."""
@@ -82,28 +91,21 @@ class ParallelSamplerBase(BaseSampler):
         return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
 
     def eval_config(self, seed: int, rank: int, world_size: int, n_workers: int) -> list[dict]:
-        """Each worker's share of the eval environments and trajectories."""
-        counts = split_evenly(self.eval_n_envs, n_workers)
-        first = self.batch_spec.B * world_size + rank * self.eval_n_envs
+        """Each worker's share of the eval environments (their seeds) and of
+        the trajectories to complete."""
+        seeds = self.eval_env_seeds(seed, rank, world_size)
+        max_traj = (None if self.eval_max_trajectories is None
+            else math.ceil(self.eval_max_trajectories / n_workers))
         configs, start = [], 0
-        for count in counts:
-            max_traj = (None if self.eval_max_trajectories is None
-                else math.ceil(self.eval_max_trajectories / n_workers))
-            configs.append(dict(eval_seeds=[seed + first + start + i for i in range(count)],
-                eval_max_T=self.eval_max_steps // max(self.eval_n_envs, 1) if count else 0,
+        for count in split_evenly(self.eval_n_envs, n_workers):
+            configs.append(dict(eval_seeds=seeds[start:start + count], eval_max_T=self.eval_max_T,
                 eval_max_trajectories=max_traj))
             start += count
         return configs
 
-    def traj_info_factory(self, traj_info_kwargs: dict | None):
-        """TrajInfoCls with the algorithm's keyword arguments bound."""
-        return functools.partial(self.TrajInfoCls, **(traj_info_kwargs or {}))
-
     def evaluate_agent(self, itr: int) -> list:
         """Completed eval trajectories from every worker."""
-        if self.eval_n_envs == 0:
-            raise RuntimeError(f"{type(self).__name__}.evaluate_agent: construct the sampler with "
-                "eval_n_envs > 0 and eval_max_steps to evaluate")
+        self.require_eval()
         self.agent.sync_shared_memory()
         return [info for infos in self.workers.call("eval", itr) for info in infos]
 
@@ -112,8 +114,3 @@ class ParallelSamplerBase(BaseSampler):
         if self.workers is not None:
             self.workers.shutdown()
             self.workers = None
-
-    @staticmethod
-    def resolve_seed(seed: int | None) -> int:
-        """The given seed, or a fresh one."""
-        return make_seed() if seed is None else seed

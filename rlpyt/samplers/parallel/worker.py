@@ -35,7 +35,7 @@ def _worker_main(conn, rank: int, payload: bytes, shared: dict) -> None:
         setup = cloudpickle.loads(payload)
         apply_process_affinity(setup["cpus"], setup["torch_threads"], setup["set_affinity"], who=f"sampler worker {rank}")
         set_seed(setup["seed"])
-        handler = setup["build"](rank=rank, **setup["config"], **shared)
+        handler = setup["build"](**setup["config"], **shared)
         conn.send(("ok", None))
         while True:
             command, argument = conn.recv()
@@ -62,7 +62,7 @@ def _death(rank: int, process) -> WorkerError:
 class WorkerGroup:
     """The sampler's worker processes.
 
-    ``build(rank=..., **setup["config"], **shared)`` runs in each worker and
+    ``build(**setup["config"], **shared)`` runs in each worker and
     returns a handler ``handler(command, argument) -> reply``; a setup also
     holds the worker's ``cpus``, ``torch_threads``, ``set_affinity`` and
     ``seed``. ``build`` and everything in ``setups`` travel with cloudpickle (so environment factories may be

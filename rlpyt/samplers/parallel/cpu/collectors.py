@@ -1,18 +1,10 @@
-"""Collectors in which the agent acts in the same process as its environments
-(serial sampler, CPU-parallel workers)."""
-from __future__ import annotations
+"""rlpyt's names for the CpuSampler's collectors.
 
-from rlpyt.samplers.collectors import StepCollector
+``CpuResetCollector`` is ``rlpyt.samplers.collectors.ResetCollector`` and
+``CpuWaitResetCollector`` is ``rlpyt.samplers.collectors.WaitResetCollector``
+(the same classes, not subclasses), which every sampler uses.
+"""
+from rlpyt.samplers.collectors import ResetCollector, WaitResetCollector
 
-
-class CpuResetCollector(StepCollector):
-    """Resets an environment as soon as its trajectory ends (mid-batch)."""
-
-    mid_batch_reset = True
-
-
-class CpuWaitResetCollector(StepCollector):
-    """Leaves a finished environment idle until the end of the batch, then
-    resets it; the algorithm masks the idle steps (``valid_from_done``)."""
-
-    mid_batch_reset = False
+CpuResetCollector = ResetCollector
+CpuWaitResetCollector = WaitResetCollector

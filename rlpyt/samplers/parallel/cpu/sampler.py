@@ -2,35 +2,27 @@
 with their own copy of the agent, whose model lives in shared memory."""
 from __future__ import annotations
 
-from rlpyt.samplers.buffer import build_samples_buffer
+from rlpyt.samplers.env_group import EnvGroup, make_envs
 from rlpyt.samplers.parallel.base import ParallelSamplerBase
-from rlpyt.samplers.parallel.cpu.collectors import CpuResetCollector
-from rlpyt.samplers.serial.collectors import SerialEvalCollector
 
 
 class CpuWorker:
-    """Lives in a worker process: its environments, collector and eval
-    collector; answers "sample" and "eval" commands."""
+    """Lives in a worker process: its share of the environments in an
+    EnvGroup with the worker's copy of the agent; answers "sample" and
+    "eval" commands."""
 
-    def __init__(self, rank: int, agent, samples_np, EnvCls, env_kwargs: dict, eval_env_kwargs: dict,
+    def __init__(self, *, agent, samples_np, EnvCls, env_kwargs: dict, eval_env_kwargs: dict,
             env_ranks: list, global_B: int, seed: int, CollectorCls, eval_CollectorCls, TrajInfoCls,
             batch_T: int, max_decorrelation_steps: int, eval_seeds: list, eval_max_T: int,
             eval_max_trajectories: int | None) -> None:
-        envs = [EnvCls(**env_kwargs) for _ in env_ranks]
-        for env, env_rank in zip(envs, env_ranks):
-            env.seed(seed + env_rank)
+        envs = make_envs(EnvCls=EnvCls, env_kwargs=env_kwargs, n_envs=len(env_ranks))
         agent.collector_initialize(global_B=global_B, env_ranks=env_ranks)
         self.agent = agent
-        self.collector = CollectorCls(rank=rank, envs=envs, samples_np=samples_np, batch_T=batch_T,
-            TrajInfoCls=TrajInfoCls, agent=agent, global_B=global_B, env_ranks=env_ranks)
-        self.agent_inputs, self.traj_infos = self.collector.start_envs(max_decorrelation_steps)
-        self.eval_collector = None
-        if eval_seeds:
-            eval_envs = [EnvCls(**eval_env_kwargs) for _ in eval_seeds]
-            for env, env_seed in zip(eval_envs, eval_seeds):
-                env.seed(env_seed)
-            self.eval_collector = eval_CollectorCls(rank=rank, envs=eval_envs, TrajInfoCls=TrajInfoCls,
-                max_T=eval_max_T, agent=agent, max_trajectories=eval_max_trajectories)
+        self.group = EnvGroup(envs=envs, env_seeds=[seed + r for r in env_ranks], agent=agent,
+            samples_np=samples_np, CollectorCls=CollectorCls, TrajInfoCls=TrajInfoCls, batch_T=batch_T,
+            max_decorrelation_steps=max_decorrelation_steps, EnvCls=EnvCls,
+            eval_env_kwargs=eval_env_kwargs, eval_seeds=eval_seeds, eval_CollectorCls=eval_CollectorCls,
+            eval_max_T=eval_max_T, eval_max_trajectories=eval_max_trajectories)
 
     def __call__(self, command: str, argument) -> list:
         """Collect a batch ("sample", with ``(itr, sample_mode_state)`` of the
@@ -39,11 +31,9 @@ class CpuWorker:
             itr, sample_mode_state = argument
             self.agent.load_sample_mode_state(sample_mode_state)
             self.agent.sample_mode(itr)
-            self.agent_inputs, self.traj_infos, completed = self.collector.collect_batch(
-                self.agent_inputs, self.traj_infos, itr)
-            return completed
+            return self.group.sample(itr)
         if command == "eval":
-            return [] if self.eval_collector is None else self.eval_collector.collect_evaluation(argument)
+            return self.group.evaluate(argument)
         raise ValueError(f"CpuWorker: unknown command {command!r}")
 
 
@@ -53,27 +43,19 @@ class CpuSampler(ParallelSamplerBase):
     samples buffer. The model is in shared memory, so workers act with the
     latest weights at every batch."""
 
-    def __init__(self, *args, CollectorCls=CpuResetCollector, eval_CollectorCls=SerialEvalCollector,
-            **kwargs) -> None:
-        super().__init__(*args, CollectorCls=CollectorCls, eval_CollectorCls=eval_CollectorCls, **kwargs)
-
     def initialize(self, agent, affinity=None, seed=None, bootstrap_value: bool = False,
             traj_info_kwargs: dict | None = None, rank: int = 0, world_size: int = 1):
         """Build the shared buffer and model, start the workers; returns the examples."""
-        B = self.batch_spec.B
-        layout = self.worker_layout(affinity, B)
+        layout = self.worker_layout(affinity, self.batch_spec.B)
         seed = self.resolve_seed(seed)
-        global_B = B * world_size
-        example_env = self.EnvCls(**self.env_kwargs)
-        agent.initialize(example_env.spaces, share_memory=True, global_B=global_B,
-            env_ranks=list(range(rank * B, (rank + 1) * B)))
-        samples_pyt, samples_np, examples = build_samples_buffer(agent, example_env, self.batch_spec,
-            bootstrap_value=bootstrap_value, share_memory=True)
-        example_env.close()
+        global_B = self.batch_spec.B * world_size
+        env_ranks = self.env_ranks(rank)
+        _spaces, samples_pyt, samples_np, examples = self.initialize_agent(agent, rank=rank,
+            world_size=world_size, bootstrap_value=bootstrap_value, share_memory=True)
         slices = self.env_slices(len(layout))
         eval_configs = self.eval_config(seed, rank, world_size, len(layout))
         configs = [dict(EnvCls=self.EnvCls, env_kwargs=self.env_kwargs, eval_env_kwargs=self.eval_env_kwargs,
-            env_ranks=list(range(rank * B + s.start, rank * B + s.stop)), global_B=global_B, seed=seed,
+            env_ranks=env_ranks[s], global_B=global_B, seed=seed,
             CollectorCls=self.CollectorCls, eval_CollectorCls=self.eval_CollectorCls,
             TrajInfoCls=self.traj_info_factory(traj_info_kwargs), batch_T=self.batch_spec.T,
             max_decorrelation_steps=self.max_decorrelation_steps, **eval_cfg)

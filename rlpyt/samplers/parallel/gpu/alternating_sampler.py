@@ -47,8 +47,7 @@ class AlternatingSampler(GpuSampler):
             bounds.append(bounds[-1] + size)
         return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
 
-    def make_collectors(self, step_np, slices: list, traj_info_factory, global_B: int,
-            env_ranks: list) -> None:
+    def make_collectors(self, step_np, slices: list, traj_info_factory) -> None:
         """One collector per half, each over its columns of the samples buffer."""
         half_B, half_w = self.batch_spec.B // 2, len(slices) // 2
         self.collectors, self.states = [], []
@@ -57,9 +56,8 @@ class AlternatingSampler(GpuSampler):
             rel = [slice(s.start - cols.start, s.stop - cols.start) if r in ranks else slice(0, 0)
                 for r, s in enumerate(slices)]
             envs = RemoteEnvs(self.workers, "train", step_np[cols], rel, self.spaces, self.info_cls)
-            collector = self.CollectorCls(rank=h, envs=envs, samples_np=self.samples_np[:, cols],
-                batch_T=self.batch_spec.T, TrajInfoCls=traj_info_factory, agent=self.agent,
-                global_B=global_B, env_ranks=env_ranks[cols])
+            collector = self.CollectorCls(envs=envs, samples_np=self.samples_np[:, cols],
+                batch_T=self.batch_spec.T, TrajInfoCls=traj_info_factory, agent=self.agent)
             self.collectors.append(collector)
             self._use_half(h)
             self.states.append(collector.start_envs(self.max_decorrelation_steps))

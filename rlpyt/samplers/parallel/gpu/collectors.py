@@ -1,18 +1,10 @@
-"""Collectors for the GPU sampler: the agent acts in the main process on all
-B environments at once; the environments step in worker processes."""
-from __future__ import annotations
+"""rlpyt's names for the GpuSampler's collectors.
 
-from rlpyt.samplers.collectors import StepCollector
+``GpuResetCollector`` is ``rlpyt.samplers.collectors.ResetCollector`` and
+``GpuWaitResetCollector`` is ``rlpyt.samplers.collectors.WaitResetCollector``
+(the same classes, not subclasses), which every sampler uses.
+"""
+from rlpyt.samplers.collectors import ResetCollector, WaitResetCollector
 
-
-class GpuResetCollector(StepCollector):
-    """Resets an environment as soon as its trajectory ends (mid-batch)."""
-
-    mid_batch_reset = True
-
-
-class GpuWaitResetCollector(StepCollector):
-    """Leaves a finished environment idle until the end of the batch, then
-    resets it; the algorithm masks the idle steps (``valid_from_done``)."""
-
-    mid_batch_reset = False
+GpuResetCollector = ResetCollector
+GpuWaitResetCollector = WaitResetCollector

@@ -8,6 +8,7 @@ single steps (decorrelation) are remote calls to the owning worker.
 """
 from __future__ import annotations
 
+from rlpyt.samplers.env_group import make_envs, seed_envs
 from rlpyt.utils.buffer import buffer_from_example
 from rlpyt.utils.collections import namedarraytuple
 
@@ -30,12 +31,12 @@ class EnvWorker:
     """Lives in a worker process: its training and eval environments and its
     rows of the two step buffers; answers "step", "reset" and "step_one"."""
 
-    def __init__(self, rank: int, step_np: StepBuffer, eval_step_np: StepBuffer | None, EnvCls,
+    def __init__(self, *, step_np: StepBuffer, eval_step_np: StepBuffer | None, EnvCls,
             env_kwargs: dict, eval_env_kwargs: dict, env_seeds: list, eval_seeds: list) -> None:
-        self.groups = {"train": ([EnvCls(**env_kwargs) for _ in env_seeds], step_np),
-            "eval": ([EnvCls(**eval_env_kwargs) for _ in eval_seeds], eval_step_np)}
-        for env, env_seed in zip(self.groups["train"][0] + self.groups["eval"][0], env_seeds + eval_seeds):
-            env.seed(env_seed)
+        envs = make_envs(EnvCls=EnvCls, env_kwargs=env_kwargs, n_envs=len(env_seeds))
+        eval_envs = make_envs(EnvCls=EnvCls, env_kwargs=eval_env_kwargs, n_envs=len(eval_seeds))
+        seed_envs(envs=envs + eval_envs, seeds=env_seeds + eval_seeds)
+        self.groups = {"train": (envs, step_np), "eval": (eval_envs, eval_step_np)}
 
     def __call__(self, command: str, argument):
         """Step all non-idle environments of a group, or reset / step one."""
@@ -70,12 +71,6 @@ class RemoteEnv:
     def reset(self):
         """Reset this environment (a remote call); returns the observation."""
         return self._group.call_one("reset", self._index, None)
-
-    def seed(self, seed: int) -> None:
-        """Environments are seeded in their worker at construction."""
-
-    def close(self) -> None:
-        """Environments are closed with their worker."""
 
     @property
     def spaces(self):

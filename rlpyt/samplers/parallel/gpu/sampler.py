@@ -3,11 +3,8 @@ the whole batch in the main process, on the GPU when ``cuda_idx`` is set
 (and on the CPU otherwise)."""
 from __future__ import annotations
 
-from rlpyt.samplers.buffer import build_samples_buffer
 from rlpyt.samplers.parallel.base import ParallelSamplerBase
-from rlpyt.samplers.parallel.gpu.collectors import GpuResetCollector
 from rlpyt.samplers.parallel.gpu.env_workers import EnvWorker, RemoteEnvs, build_step_buffer
-from rlpyt.samplers.serial.collectors import SerialEvalCollector
 from rlpyt.utils.collections import is_namedtuple
 
 
@@ -16,10 +13,6 @@ class GpuSampler(ParallelSamplerBase):
     step in parallel in the worker processes. Best when the model is large
     or on a GPU and environments are slow to step."""
 
-    def __init__(self, *args, CollectorCls=GpuResetCollector, eval_CollectorCls=SerialEvalCollector,
-            **kwargs) -> None:
-        super().__init__(*args, CollectorCls=CollectorCls, eval_CollectorCls=eval_CollectorCls, **kwargs)
-
     def initialize(self, agent, affinity=None, seed=None, bootstrap_value: bool = False,
             traj_info_kwargs: dict | None = None, rank: int = 0, world_size: int = 1):
         """Build buffers, start the environment workers, set up the collector;
@@ -27,14 +20,9 @@ class GpuSampler(ParallelSamplerBase):
         B = self.batch_spec.B
         layout = self.worker_layout(affinity, B)
         seed = self.resolve_seed(seed)
-        global_B = B * world_size
-        env_ranks = list(range(rank * B, (rank + 1) * B))
-        example_env = self.EnvCls(**self.env_kwargs)
-        spaces = example_env.spaces
-        agent.initialize(spaces, share_memory=False, global_B=global_B, env_ranks=env_ranks)
-        samples_pyt, samples_np, examples = build_samples_buffer(agent, example_env, self.batch_spec,
-            bootstrap_value=bootstrap_value)
-        example_env.close()
+        env_ranks = self.env_ranks(rank)
+        spaces, samples_pyt, samples_np, examples = self.initialize_agent(agent, rank=rank,
+            world_size=world_size, bootstrap_value=bootstrap_value, share_memory=False)
         step_np = build_step_buffer(examples, B)
         eval_step_np = build_step_buffer(examples, self.eval_n_envs) if self.eval_n_envs else None
         slices = self.env_slices(len(layout))
@@ -55,25 +43,22 @@ class GpuSampler(ParallelSamplerBase):
             self.agent = agent
             self.samples_pyt, self.samples_np = samples_pyt, samples_np
             traj_info_factory = self.traj_info_factory(traj_info_kwargs)
-            self.make_collectors(step_np, slices, traj_info_factory, global_B, env_ranks)
+            self.make_collectors(step_np, slices, traj_info_factory)
             self.eval_collector = None
             if self.eval_n_envs:
                 eval_envs = RemoteEnvs(self.workers, "eval", eval_step_np, eval_slices, spaces, self.info_cls)
-                self.eval_collector = self.eval_CollectorCls(rank=0, envs=eval_envs,
-                    TrajInfoCls=traj_info_factory, max_T=self.eval_max_steps // self.eval_n_envs,
-                    agent=agent, max_trajectories=self.eval_max_trajectories)
+                self.eval_collector = self.eval_CollectorCls(envs=eval_envs, TrajInfoCls=traj_info_factory,
+                    max_T=self.eval_max_T, agent=agent, max_trajectories=self.eval_max_trajectories)
         except BaseException:
             self.shutdown()
             raise
         return examples
 
-    def make_collectors(self, step_np, slices: list, traj_info_factory, global_B: int,
-            env_ranks: list) -> None:
+    def make_collectors(self, step_np, slices: list, traj_info_factory) -> None:
         """One collector over all B environments, started (and decorrelated)."""
         envs = RemoteEnvs(self.workers, "train", step_np, slices, self.spaces, self.info_cls)
-        self.collector = self.CollectorCls(rank=0, envs=envs, samples_np=self.samples_np,
-            batch_T=self.batch_spec.T, TrajInfoCls=traj_info_factory, agent=self.agent,
-            global_B=global_B, env_ranks=env_ranks)
+        self.collector = self.CollectorCls(envs=envs, samples_np=self.samples_np,
+            batch_T=self.batch_spec.T, TrajInfoCls=traj_info_factory, agent=self.agent)
         self.agent_inputs, self.traj_infos = self.collector.start_envs(self.max_decorrelation_steps)
 
     def obtain_samples(self, itr: int):
@@ -84,7 +69,5 @@ class GpuSampler(ParallelSamplerBase):
 
     def evaluate_agent(self, itr: int) -> list:
         """Completed eval trajectories, the agent acting in the main process."""
-        if self.eval_collector is None:
-            raise RuntimeError("GpuSampler.evaluate_agent: construct the sampler with "
-                "eval_n_envs > 0 and eval_max_steps to evaluate")
+        self.require_eval()
         return self.eval_collector.collect_evaluation(itr)
