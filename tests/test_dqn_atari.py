@@ -44,7 +44,7 @@ def test_dqn_runs_on_breakout_end_to_end_with_prioritized_frame_replay(read_prog
 
 def test_catdqn_agent_and_config_keys():
     torch.set_num_threads(1)
-    assert set(configs) == {"dqn", "double", "prioritized", "dueling", "catdqn", "rainbow"}
+    assert set(configs) >= {"dqn", "double", "prioritized", "dueling", "catdqn", "rainbow", "ernbw"}
     for config in configs.values():
         assert set(config) >= {"agent", "algo", "env", "model", "optim", "runner", "sampler"}
     rainbow = configs["rainbow"]

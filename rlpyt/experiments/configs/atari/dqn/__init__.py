@@ -1,0 +1,1 @@
+"""Presets for the Q-learning family (DQN, CategoricalDQN) on Atari."""

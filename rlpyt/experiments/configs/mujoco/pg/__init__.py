@@ -1,0 +1,1 @@
+"""Presets for the policy-gradient family (A2C, PPO) on MuJoCo."""

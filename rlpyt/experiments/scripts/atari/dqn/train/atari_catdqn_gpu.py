@@ -1,0 +1,37 @@
+"""Categorical DQN (C51) on Atari, the agent acting for all environments at
+once in the main process (on the slot's GPU, or on CPU without one) while
+worker processes step the environments; evaluation in the main process.
+The launcher runs
+
+    python atari_catdqn_gpu.py <slot_affinity_code> <log_dir> <run_ID> <config_key>
+
+with a key of ``rlpyt.experiments.configs.atari.dqn.atari_dqn`` (DQN's
+presets, as in rlpyt: "catdqn", "ernbw", or this project's "rainbow").
+"""
+import sys
+
+from rlpyt.agents.dqn.atari.atari_catdqn_agent import AtariCatDqnAgent
+from rlpyt.algos.dqn.cat_dqn import CategoricalDQN
+from rlpyt.envs.atari.atari_env import AtariEnv, AtariTrajInfo
+from rlpyt.experiments.configs.atari.dqn.atari_dqn import configs
+from rlpyt.experiments.scripts.common import load_config, train
+from rlpyt.runners.minibatch_rl import MinibatchRlEval
+from rlpyt.samplers.parallel.gpu.collectors import GpuResetCollector
+from rlpyt.samplers.parallel.gpu.sampler import GpuSampler
+
+
+def build_and_train(slot_affinity_code: str, log_dir: str, run_ID: str, config_key: str) -> None:
+    """Build sampler, algorithm and agent from the preset and train one run."""
+    config = load_config(configs, config_key, log_dir)
+    config["eval_env"]["game"] = config["env"]["game"]
+    # rlpyt used GpuWaitResetCollector; DQN here does not take wait-reset collectors yet.
+    sampler = GpuSampler(EnvCls=AtariEnv, env_kwargs=config["env"], CollectorCls=GpuResetCollector,
+        TrajInfoCls=AtariTrajInfo, eval_env_kwargs=config["eval_env"], **config["sampler"])
+    algo = CategoricalDQN(optim_kwargs=config["optim"], **config["algo"])
+    agent = AtariCatDqnAgent(model_kwargs=config["model"], **config["agent"])
+    train(MinibatchRlEval, algo=algo, agent=agent, sampler=sampler, config=config,
+        name=config["env"]["game"], slot_affinity_code=slot_affinity_code, log_dir=log_dir, run_ID=run_ID)
+
+
+if __name__ == "__main__":
+    build_and_train(*sys.argv[1:])

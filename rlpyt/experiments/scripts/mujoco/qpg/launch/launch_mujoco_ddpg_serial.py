@@ -1,0 +1,11 @@
+"""rlpyt's sweep of DDPG ("ddpg_from_td3_1M_serial") on Hopper, two runs, one run per CPU of
+this machine (or per GPU, which optimizes):
+
+    python rlpyt/experiments/scripts/mujoco/qpg/launch/launch_mujoco_ddpg_serial.py
+"""
+from rlpyt.experiments.scripts.common import env_id_level, launch
+
+if __name__ == "__main__":
+    launch(script="rlpyt/experiments/scripts/mujoco/qpg/train/mujoco_ddpg_serial.py",
+        experiment_title="ddpg_mujoco", config_key="ddpg_from_td3_1M_serial", runs_per_setting=2,
+        variant_levels=[env_id_level(["Hopper-v2"])], cpu_per_run=1)
