@@ -2,6 +2,7 @@
 terminations against a hand computation, target-network updates, action
 scaling and bad input."""
 import io
+import math
 
 import gymnasium
 import numpy as np
@@ -15,7 +16,7 @@ from rlpyt.algos.qpg.ddpg import DDPG
 from rlpyt.algos.qpg.sac import SAC
 from rlpyt.algos.qpg.td3 import TD3
 from rlpyt.envs.base import EnvSpaces
-from rlpyt.envs.gym import GymEnvWrapper
+from rlpyt.envs.gym import GymEnvWrapper, make as gym_make
 from rlpyt.replays.samples import samples_to_buffer
 from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.spaces.float_box import FloatBox
@@ -213,7 +214,7 @@ def test_bad_input_fails_at_initialize_with_clear_errors():
     with pytest.raises(TypeError, match="batch_size"):
         TD3(batch_size=2.5)
     with pytest.raises(ValueError, match="action_prior"):
-        SAC(action_prior="gaussian")
+        SAC(action_prior="laplace")
     with pytest.raises(ValueError, match="action_std"):
         DdpgAgent(action_std=0)
 
@@ -272,3 +273,19 @@ def test_restored_agent_and_optimizers_continue_exactly(AgentCls, AlgoCls):
     for (name, x), y in zip(agent.state_dict().items(), resumed_agent.state_dict().values()):
         for key in x:
             torch.testing.assert_close(x[key], y[key], rtol=0, atol=0, msg=f"{name}.{key}")
+
+
+def test_sac_gaussian_action_prior_is_a_unit_gaussian_at_the_normalized_action():
+    algo = SAC(action_prior="gaussian")
+    algo.agent = SacAgent(model_kwargs=dict(hidden_sizes=(8,)), q_model_kwargs=dict(hidden_sizes=(8,)))
+    algo.agent.initialize(gym_make("Pendulum-v1").spaces)  # actions in [-2, 2]
+    prior = algo.prior_log_pi(torch.tensor([[0.0], [2.0]]))
+    torch.testing.assert_close(prior, torch.tensor([-0.5 * math.log(2 * math.pi), -0.5 * (1 + math.log(2 * math.pi))]))
+    assert SAC().prior_log_pi(torch.zeros(3, 1)) == 0.0
+
+
+def test_td3_takes_rlpyt_learning_rate_as_the_policy_rate():
+    assert TD3(learning_rate=3e-4).learning_rate == 3e-4
+    assert TD3().learning_rate == 1e-3
+    with pytest.raises(ValueError, match="learning_rate .* mu_learning_rate"):
+        TD3(learning_rate=3e-4, mu_learning_rate=1e-3)

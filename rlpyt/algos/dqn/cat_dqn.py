@@ -38,6 +38,7 @@ class CategoricalDQN(DQN):
         if not V_min < V_max:
             raise ValueError(f"CategoricalDQN: V_min ({V_min}) must be < V_max ({V_max})")
         self.V_min, self.V_max = V_min, V_max
+        self.optim_kwargs.setdefault("eps", 0.01 / self.batch_size)  # rlpyt's C51 Adam epsilon, whatever the kwargs
 
     def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
             examples=None, world_size: int = 1, rank: int = 0) -> None:

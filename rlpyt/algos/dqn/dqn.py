@@ -62,7 +62,7 @@ class DQN(ReplayAlgorithm):
             optim_kwargs=optim_kwargs, initial_optim_state_dict=initial_optim_state_dict,
             clip_grad_norm=clip_grad_norm, updates_per_sync=updates_per_sync, ReplayBufferCls=ReplayBufferCls)
         if optim_kwargs is None:
-            self.optim_kwargs = dict(eps=0.01 / batch_size)
+            self.optim_kwargs = dict(eps=0.01 / self.batch_size)
         owner = type(self).__name__
         if delta_clip is not None:
             check_number(owner, "delta_clip", delta_clip, 0)

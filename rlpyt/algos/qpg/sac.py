@@ -2,6 +2,7 @@
 automatic entropy tuning."""
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 import torch
@@ -25,7 +26,9 @@ class SAC(QpgAlgoBase):
     - alpha (the entropy temperature) follows ``target_entropy`` ("auto":
       minus the action dimension) unless ``fixed_alpha`` is given.
 
-    ``action_prior`` "uniform" is the only prior. See ``QpgAlgoBase`` for
+    ``action_prior`` "uniform" adds nothing; "gaussian" adds the
+    log-density of the action (normalized to [-1, 1]) under a unit Gaussian
+    to the policy's objective, as rlpyt did. See ``QpgAlgoBase`` for
     replay, target updates and time limits.
     """
 
@@ -53,8 +56,8 @@ class SAC(QpgAlgoBase):
         check_number(owner, "reward_scale", reward_scale)
         if fixed_alpha is not None:
             check_number(owner, "fixed_alpha", fixed_alpha, 0)
-        if action_prior != "uniform":
-            raise ValueError(f"{owner}: action_prior must be 'uniform', got {action_prior!r}")
+        if action_prior not in ("uniform", "gaussian"):
+            raise ValueError(f"{owner}: action_prior must be 'uniform' or 'gaussian', got {action_prior!r}")
         if target_entropy != "auto":
             check_number(owner, "target_entropy", target_entropy)
         self.learning_rate = learning_rate
@@ -97,6 +100,14 @@ class SAC(QpgAlgoBase):
             bootstrap, discount_n = self.bootstrap_terms(samples)
             return self.reward_scale * samples.return_ + bootstrap * discount_n * next_value
 
+    def prior_log_pi(self, action: torch.Tensor) -> torch.Tensor | float:
+        """The action prior's log-density: 0 for "uniform"; for "gaussian",
+        a unit Gaussian's at the normalized action, summed over dimensions."""
+        if self.action_prior == "uniform":
+            return 0.0
+        normalized = self.agent.normalize_action(action)
+        return -0.5 * torch.sum(normalized ** 2 + math.log(2 * math.pi), dim=-1)
+
     def update(self, samples, opt_info: dict) -> None:
         """One step of the Q-functions, the policy and the temperature."""
         y = self.q_target(samples)
@@ -109,9 +120,9 @@ class SAC(QpgAlgoBase):
         with frozen(self.agent.q_models):
             min_q = torch.minimum(*self.agent.q(*samples.agent_inputs, action))
         if self.reparameterize:
-            pi_loss = torch.mean(self._alpha * log_pi - min_q)
+            pi_loss = torch.mean(self._alpha * log_pi - min_q - self.prior_log_pi(action))
         else:
-            pi_loss = torch.mean(log_pi * (self._alpha * log_pi - min_q).detach())
+            pi_loss = torch.mean(log_pi * (self._alpha * log_pi - min_q - self.prior_log_pi(action)).detach())
         pi_grad_norm = self.step_optimizer(self.pi_optimizer, pi_loss, list(self.agent.policy_parameters()))
 
         target_entropy = self._target_entropy_value()
