@@ -162,3 +162,11 @@ def test_attrdict():
     with pytest.raises(AttributeError, match="'c'"):
         d.c
     assert pickle.loads(pickle.dumps(d)) == d
+
+
+def test_attrdict_attributes_stay_items_after_pickling():
+    """A TrajInfo restored from a checkpoint keeps counting into its items."""
+    restored = pickle.loads(pickle.dumps(AttrDict(n=1)))
+    restored.n += 1
+    restored.m = 5
+    assert restored == dict(n=2, m=5) and restored["n"] == 2

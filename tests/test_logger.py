@@ -3,6 +3,8 @@ import csv
 import json
 import math
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ import torch
 from rlpyt.utils.logging import logger
 from rlpyt.utils.logging.context import add_exp_param, get_log_dir, logger_context
 from rlpyt.utils.logging.logger import Logger, NullLogger
+from rlpyt.utils.logging.run_dir import RunDirInUse
 
 
 @pytest.fixture(autouse=True)
@@ -93,12 +96,61 @@ def test_new_column_rewrites_under_one_header(tmp_path):
 
 
 def test_progress_csv_continues_on_resume(tmp_path):
+    exp_dirs = []
     for itr in range(2):
+        with run_dir(tmp_path, resume=itr > 0) as exp_dir:
+            logger.record_tabular("A", itr)
+            logger.dump_tabular()
+            exp_dirs.append(exp_dir)
+    assert exp_dirs[0] == exp_dirs[1]
+    header, rows = read_csv(os.path.join(exp_dir, "progress.csv"))
+    assert header == ["A"] and rows == [["0"], ["1"]]
+
+
+def test_a_fresh_run_never_writes_into_another_runs_folder(tmp_path):
+    exp_dirs = []
+    for itr in range(3):
         with run_dir(tmp_path) as exp_dir:
             logger.record_tabular("A", itr)
             logger.dump_tabular()
-    header, rows = read_csv(os.path.join(exp_dir, "progress.csv"))
-    assert header == ["A"] and rows == [["0"], ["1"]]
+            exp_dirs.append(exp_dir)
+    assert [os.path.basename(d) for d in exp_dirs] == ["run_0", "run_0_1", "run_0_2"]
+    for itr, exp_dir in enumerate(exp_dirs):
+        assert read_csv(os.path.join(exp_dir, "progress.csv")) == (["A"], [[str(itr)]])
+    with open(os.path.join(exp_dirs[1], "debug.log")) as f:
+        assert f"{exp_dirs[0]} holds another run's log or is in use: this run logs to {exp_dirs[1]}" in f.read()
+
+
+def test_live_runs_never_share_a_folder_and_a_dead_runs_lock_is_taken_over(tmp_path):
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        folder = tmp_path / "exp" / "run_0"
+        folder.mkdir(parents=True)
+        (folder / ".lock").write_text(f"{other.pid}\n")
+        with run_dir(tmp_path) as exp_dir:  # fresh: the locked folder is someone else's
+            assert os.path.basename(exp_dir) == "run_0_1"
+        with pytest.raises(RunDirInUse, match=f"in use by the live process {other.pid}"):
+            with run_dir(tmp_path, resume=True):
+                pass
+    finally:
+        other.kill()
+        other.wait()
+    with run_dir(tmp_path, resume=True) as exp_dir:  # the owner died: its lock is stale
+        assert os.path.basename(exp_dir) == "run_0"
+        assert (folder / ".lock").read_text() == f"{os.getpid()}\n"
+    assert not (folder / ".lock").exists()
+
+
+def test_resume_warns_when_params_differ(tmp_path):
+    with run_dir(tmp_path, log_params=dict(lr=1e-3)):
+        pass
+    with run_dir(tmp_path, log_params=dict(lr=1e-4), resume=True) as exp_dir:
+        pass
+    with open(os.path.join(exp_dir, "debug.log")) as f:
+        text = f.read()
+    assert "resuming with parameters that differ from" in text and "['lr']" in text
+    with open(os.path.join(exp_dir, "params.json")) as f:
+        assert json.load(f)["lr"] == 1e-3
 
 
 def test_record_tabular_rejects_strings():

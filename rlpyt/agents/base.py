@@ -107,6 +107,15 @@ class BaseAgent:
         """Restore the model's state from ``state_dict``."""
         self.model.load_state_dict(state_dict)
 
+    def checkpoint_state(self) -> dict:
+        """What a checkpoint keeps of the agent: ``state_dict()`` (models,
+        target models, running statistics)."""
+        return dict(state_dict=self.state_dict())
+
+    def load_checkpoint_state(self, state: dict) -> None:
+        """Continue from ``checkpoint_state()``'s output."""
+        self.load_state_dict(state["state_dict"])
+
     def train_mode(self, itr: int) -> None:
         """Mode for the algorithm's optimization."""
         self.model.train()
@@ -196,6 +205,16 @@ class RecurrentAgentMixin:
         """Enter eval mode with a zero evaluation state."""
         super().eval_mode(itr)
         self._rnn_states["eval"] = None
+
+    def checkpoint_state(self) -> dict:
+        """Also the rnn state of every mode (environments mid-episode go on
+        with the state they had)."""
+        return dict(super().checkpoint_state(), rnn_states=dict(self._rnn_states))
+
+    def load_checkpoint_state(self, state: dict) -> None:
+        """Continue from ``checkpoint_state()``'s output, rnn states included."""
+        super().load_checkpoint_state(state)
+        self._rnn_states = dict(state["rnn_states"])
 
     def model_over_resets(self, model_inputs: tuple, init_rnn_state, reset=None) -> tuple:
         """The model over [T, B] inputs from ``init_rnn_state`` ([N, B, H]),

@@ -69,6 +69,17 @@ class RlAlgorithm:
         """Restore the optimizer's state."""
         self.optimizer.load_state_dict(state_dict)
 
+    def checkpoint_state(self) -> tuple[dict, dict]:
+        """``(state, arrays)`` a checkpoint keeps to continue training:
+        optimizer states and counters (``arrays``: large numpy arrays, the
+        replay buffer's, written without a copy)."""
+        return dict(optim=self.optim_state_dict(), update_counter=self.update_counter), {}
+
+    def load_checkpoint_state(self, state: dict, arrays: dict) -> None:
+        """Continue from ``checkpoint_state()``'s output."""
+        self.load_optim_state_dict(state["optim"])
+        self.update_counter = state["update_counter"]
+
     @property
     def batch_size(self) -> int:
         """Samples per training batch."""
@@ -213,6 +224,21 @@ class ReplayAlgorithm(RlAlgorithm):
     def step_optimizer(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: list) -> torch.Tensor:
         """``backward_clip_step`` at ``clip_grad_norm``; returns the norm before clipping."""
         return backward_clip_step(optimizer, loss, params, self.clip_grad_norm)
+
+    def checkpoint_state(self) -> tuple[dict, dict]:
+        """Optimizers and counters, and the replay buffer (its arrays named ``replay.*``)."""
+        state, arrays = super().checkpoint_state()
+        replay_state, replay_arrays = self.replay_buffer.checkpoint_state()
+        state["replay"] = replay_state
+        arrays.update({f"replay.{name}": array for name, array in replay_arrays.items()})
+        return state, arrays
+
+    def load_checkpoint_state(self, state: dict, arrays: dict) -> None:
+        """Continue from ``checkpoint_state()``'s output, replay buffer included."""
+        super().load_checkpoint_state(state, arrays)
+        prefix = "replay."
+        self.replay_buffer.load_checkpoint_state(state["replay"],
+            {name[len(prefix):]: array for name, array in arrays.items() if name.startswith(prefix)})
 
     def bootstrap_terms(self, samples) -> tuple[torch.Tensor, torch.Tensor | float]:
         """``(bootstrap, discount_n)`` per transition: 1 where the target

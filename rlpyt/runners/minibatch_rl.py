@@ -8,11 +8,12 @@ from collections import deque
 from tqdm import tqdm
 
 from rlpyt.runners.base import BaseRunner
-from rlpyt.utils.checks import check_count
+from rlpyt.utils.checks import check_count, check_number
 from rlpyt.utils.collections import AttrDict
 from rlpyt.utils.launching.affinity import apply_process_affinity
 from rlpyt.utils.logging import logger
-from rlpyt.utils.seed import make_seed, set_seed
+from rlpyt.utils.checkpoint import load_checkpoint, save_checkpoint
+from rlpyt.utils.seed import get_rng_state, make_seed, set_rng_state, set_seed
 
 _STAT_SUFFIXES = ("Average", "Std", "Median", "Min", "Max")
 
@@ -27,11 +28,20 @@ class MinibatchRlBase(BaseRunner):
     the run (logged once, at the end), and the log says so. The affinity dict
     may give ``master_cpus``, ``master_torch_threads``, ``cuda_idx`` and
     ``set_affinity``.
+
+    Checkpoints (``rlpyt.utils.checkpoint``) go to the logger's run folder
+    whenever a snapshot is saved (the logger's snapshot mode) and, with
+    ``checkpoint_interval_s``, at the first iteration end after that many
+    seconds since the last one. Under ``logger_context(..., resume=True)``
+    a run folder holding a checkpoint continues from it: agent, optimizers,
+    counters, replay buffer, every RNG, the sampler's environments where
+    they can be restored, the runner's counters and log window;
+    progress.csv is cut back to the checkpoint's rows and appended.
     """
 
     def __init__(self, algo, agent, sampler, n_steps: int, seed: int | None = None,
             affinity: dict | None = None, log_interval_steps: int = int(1e5),
-            log_traj_window: int = 100) -> None:
+            log_traj_window: int = 100, checkpoint_interval_s: float | None = None) -> None:
         owner = type(self).__name__
         n_steps = check_count(owner, "n_steps", n_steps, 1)
         log_interval_steps = check_count(owner, "log_interval_steps", log_interval_steps, 1)
@@ -41,6 +51,8 @@ class MinibatchRlBase(BaseRunner):
                 f"got {type(affinity).__name__}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise TypeError(f"{owner}: seed must be an int or None, got {seed!r}")
+        if checkpoint_interval_s is not None:
+            check_number(owner, "checkpoint_interval_s", checkpoint_interval_s, 0)
         self.algo = algo
         self.agent = agent
         self.sampler = sampler
@@ -49,6 +61,7 @@ class MinibatchRlBase(BaseRunner):
         self.affinity = AttrDict(affinity or {})
         self.log_interval_steps = log_interval_steps
         self.log_traj_window = log_traj_window
+        self.checkpoint_interval_s = checkpoint_interval_s
         self.rank = 0
         self.world_size = 1
 
@@ -101,6 +114,7 @@ class MinibatchRlBase(BaseRunner):
         self._traj_info_keys = [k for k in self.sampler.TrajInfoCls(**self.get_traj_info_kwargs())
             if not k.startswith("_")]
         self._progress = None
+        self._log_rows = 0
 
     def shutdown(self) -> None:
         """Close the progress bar and the sampler (also after an error or Ctrl-C)."""
@@ -114,28 +128,92 @@ class MinibatchRlBase(BaseRunner):
             agent_state_dict=self.agent.state_dict(),
             optimizer_state_dict=self.algo.optim_state_dict())
 
-    def save_itr_snapshot(self, itr: int) -> None:
-        """Save a snapshot per the logger's snapshot mode."""
-        logger.save_itr_params(itr, self.get_itr_snapshot(itr))
+    def save_itr_snapshot(self, itr: int) -> str | None:
+        """Save a snapshot per the logger's snapshot mode; returns its path
+        (None when the mode saved nothing)."""
+        return logger.save_itr_params(itr, self.get_itr_snapshot(itr))
+
+    def runner_state(self) -> dict:
+        """The runner's counters and log accumulators, for checkpoints."""
+        return dict(cum_steps=self._cum_steps, last_cum_steps=self._last_cum_steps,
+            cum_completed_trajs=self._cum_completed_trajs, new_completed_trajs=self._new_completed_trajs,
+            opt_infos=self._opt_infos, elapsed=time.time() - self._start_time,
+            since_log=time.time() - self._last_time, log_rows=self._log_rows)
+
+    def load_runner_state(self, state: dict) -> None:
+        """Continue the counters and accumulators of ``runner_state()``."""
+        now = time.time()
+        self._cum_steps = state["cum_steps"]
+        self._last_cum_steps = state["last_cum_steps"]
+        self._cum_completed_trajs = state["cum_completed_trajs"]
+        self._new_completed_trajs = state["new_completed_trajs"]
+        self._opt_infos = state["opt_infos"]
+        self._start_time = now - state["elapsed"]
+        self._last_time = now - state["since_log"]
+        self._log_rows = state["log_rows"]
+
+    def checkpoint_due(self) -> bool:
+        """Whether ``checkpoint_interval_s`` has passed since the last checkpoint."""
+        return (self.checkpoint_interval_s is not None
+            and time.time() - self._last_checkpoint_time >= self.checkpoint_interval_s)
+
+    def save_checkpoint(self, itr: int) -> None:
+        """Checkpoint everything needed to continue after iteration ``itr``
+        into the logger's run folder (nothing when no run is logged)."""
+        run_dir = logger.get_snapshot_dir()
+        self._last_checkpoint_time = time.time()
+        if run_dir is None:
+            return
+        algo_state, arrays = self.algo.checkpoint_state()
+        state = dict(itr=itr, runner=self.runner_state(), agent=self.agent.checkpoint_state(),
+            algo=algo_state, sampler=self.sampler.checkpoint_state(), rng=get_rng_state())
+        save_checkpoint(run_dir, state=state, arrays=arrays,
+            info=dict(itr=itr, n_itr=self.n_itr, progress_rows=self._log_rows, finished=itr + 1 >= self.n_itr))
+
+    def resume_from_checkpoint(self) -> int:
+        """Load the run folder's checkpoint when the logger resumes; returns
+        the first iteration to run (0 for a fresh start)."""
+        self._last_checkpoint_time = time.time()
+        run_dir = logger.get_snapshot_dir()
+        if run_dir is None or not logger.get_resume():
+            return 0
+        checkpoint = load_checkpoint(run_dir)
+        if checkpoint is None:
+            logger.log(f"No checkpoint in {run_dir}: starting fresh.")
+            logger.cut_tabular(0)
+            return 0
+        state = checkpoint.state
+        self.agent.load_checkpoint_state(state["agent"])
+        self.algo.load_checkpoint_state(state["algo"], checkpoint.arrays)
+        self.sampler.load_checkpoint_state(state["sampler"])
+        self.load_runner_state(state["runner"])
+        logger.cut_tabular(state["runner"]["log_rows"])
+        set_rng_state(state["rng"])
+        start_itr = state["itr"] + 1
+        logger.log(f"Resumed from the checkpoint of iteration {state['itr']} "
+            f"({self._cum_steps} steps): continuing at iteration {start_itr}.")
+        return start_itr
 
     def store_diagnostics(self, itr: int, traj_infos: list, opt_info) -> None:
         """Accumulate one iteration's diagnostics until the next log line."""
         self._cum_completed_trajs += len(traj_infos)
         self._new_completed_trajs += len(traj_infos)
-        self._cum_steps += self.itr_batch_size
         for k, values in self._opt_infos.items():
             values.extend(getattr(opt_info, k, []))
         if self._progress is None:
             self._progress = tqdm(total=self.log_interval_itrs * self.itr_batch_size,
-                desc="steps to next log", unit="step", leave=False, disable=None)
+                initial=self._cum_steps - self._last_cum_steps, desc="steps to next log", unit="step",
+                leave=False, disable=None)
+        self._cum_steps += self.itr_batch_size
         self._progress.update(self.itr_batch_size)
 
-    def log_diagnostics(self, itr: int, traj_infos: list, eval_time: float = 0.0) -> None:
-        """Write one row of progress.csv and save a snapshot."""
+    def log_diagnostics(self, itr: int, traj_infos: list, eval_time: float = 0.0) -> str | None:
+        """Write one row of progress.csv and save a snapshot; returns the
+        snapshot's path (None when the snapshot mode saved nothing)."""
         if self._progress is not None:
             self._progress.close()
             self._progress = None
-        self.save_itr_snapshot(itr)
+        snapshot = self.save_itr_snapshot(itr)
         new_time = time.time()
         interval_steps = self._cum_steps - self._last_cum_steps
         train_time = max(new_time - self._last_time - eval_time, 1e-9)
@@ -153,10 +231,12 @@ class MinibatchRlBase(BaseRunner):
             logger.record_tabular_misc_stat(key, values)
         self.log_extra_diagnostics(eval_time)
         logger.dump_tabular(with_prefix=False)
+        self._log_rows += 1
         self._last_time = new_time
         self._last_cum_steps = self._cum_steps
         self._new_completed_trajs = 0
         self._opt_infos = {k: [] for k in self.algo.opt_info_fields}
+        return snapshot
 
     def log_extra_diagnostics(self, eval_time: float) -> None:
         """Hook for subclasses to record more columns."""
@@ -169,11 +249,14 @@ class MinibatchRlBase(BaseRunner):
         raise NotImplementedError
 
     def train(self) -> None:
-        """Sample, optimize, log every ``log_interval_itrs``, until ``n_steps``."""
+        """Sample, optimize, log every ``log_interval_itrs``, until ``n_steps``
+        (from the run folder's checkpoint when resuming)."""
         n_itr = self.startup()
         try:
-            self.before_training()
-            for itr in range(n_itr):
+            start_itr = self.resume_from_checkpoint()
+            if start_itr == 0:
+                self.before_training()
+            for itr in range(start_itr, n_itr):
                 logger.set_iteration(itr)
                 with logger.prefix(f"itr #{itr} "):
                     self.agent.sample_mode(itr)
@@ -181,8 +264,11 @@ class MinibatchRlBase(BaseRunner):
                     self.agent.train_mode(itr)
                     opt_info = self.algo.optimize_agent(itr, samples)
                     self.store_diagnostics(itr, traj_infos, opt_info)
+                    snapshot = None
                     if (itr + 1) % self.log_interval_itrs == 0:
-                        self.log_diagnostics(itr, *self.diagnostic_traj_infos(itr))
+                        snapshot = self.log_diagnostics(itr, *self.diagnostic_traj_infos(itr))
+                    if snapshot is not None or self.checkpoint_due():
+                        self.save_checkpoint(itr)
             logger.log("Training complete.")
         finally:
             self.shutdown()
@@ -191,9 +277,19 @@ class MinibatchRlBase(BaseRunner):
 class MinibatchRl(MinibatchRlBase):
     """Logs statistics of the last ``log_traj_window`` training trajectories."""
 
-    def before_training(self) -> None:
-        """Start the window of recent trajectories."""
+    def initialize_logging(self) -> None:
+        """Also start the window of recent trajectories."""
+        super().initialize_logging()
         self._window = deque(maxlen=self.log_traj_window)
+
+    def runner_state(self) -> dict:
+        """Also the window of recent trajectories."""
+        return dict(super().runner_state(), window=list(self._window))
+
+    def load_runner_state(self, state: dict) -> None:
+        """Also the window of recent trajectories."""
+        super().load_runner_state(state)
+        self._window.extend(state["window"])
 
     def store_diagnostics(self, itr: int, traj_infos: list, opt_info) -> None:
         """Also remember the trajectories in the window."""
@@ -210,9 +306,22 @@ class MinibatchRlEval(MinibatchRlBase):
     training and at every log interval; the logged trajectory statistics are
     the evaluation's."""
 
+    def initialize_logging(self) -> None:
+        """Also start the evaluation clock."""
+        super().initialize_logging()
+        self._cum_eval_time = 0.0
+
+    def runner_state(self) -> dict:
+        """Also the evaluation clock."""
+        return dict(super().runner_state(), cum_eval_time=self._cum_eval_time)
+
+    def load_runner_state(self, state: dict) -> None:
+        """Also the evaluation clock."""
+        super().load_runner_state(state)
+        self._cum_eval_time = state["cum_eval_time"]
+
     def before_training(self) -> None:
         """Evaluate and log the untrained agent."""
-        self._cum_eval_time = 0.0
         with logger.prefix("itr #0 "):
             self.log_diagnostics(0, *self.evaluate_agent(0))
 

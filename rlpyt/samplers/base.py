@@ -69,6 +69,21 @@ class BaseSampler:
     def shutdown(self) -> None:
         """Release environments and any processes."""
 
+    def checkpoint_state(self):
+        """The state a checkpoint keeps to continue sampling exactly
+        (environments, trajectories in progress); None where the sampler
+        cannot restore it: a resumed run then continues with the sampler's
+        freshly started environments (the parallel samplers, whose
+        environments live in worker processes)."""
+        return None
+
+    def load_checkpoint_state(self, state) -> None:
+        """Continue from ``checkpoint_state()``'s output (None: keep the
+        freshly started environments)."""
+        if state is not None:
+            raise ValueError(f"{type(self).__name__}: this sampler cannot load environment state, "
+                f"got {type(state).__name__}")
+
     @property
     def batch_size(self) -> int:
         """Environment steps per batch."""

@@ -219,6 +219,16 @@ class StepCollector(DecorrelatingStartCollector):
             self.samples_np.agent.bootstrap_value[0] = self.agent.value(*self._inputs_pyt).numpy()
         return AgentInputs(*self._inputs), self._traj_infos, self._completed
 
+    def checkpoint_state(self) -> dict:
+        """Which environments wait for the batch's end (wait-reset), and
+        whether they reset then."""
+        return dict(waiting=list(self._waiting), need_reset=list(self._need_reset))
+
+    def load_checkpoint_state(self, state: dict) -> None:
+        """Continue from ``checkpoint_state()``'s output."""
+        self._waiting[:] = state["waiting"]
+        self._need_reset[:] = state["need_reset"]
+
     def _end(self, b: int, traj_done: bool, observation, action, reward) -> None:
         """Environment ``b`` is done: restart it now, or idle until the batch ends."""
         if self.mid_batch_reset:

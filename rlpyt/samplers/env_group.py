@@ -62,6 +62,29 @@ class EnvGroup:
         (none for a group without eval environments)."""
         return [] if self.eval_collector is None else self.eval_collector.collect_evaluation(itr)
 
+    def checkpoint_state(self) -> dict | None:
+        """Everything needed to continue sampling exactly: every training and
+        eval environment's state, the inputs and trajectory infos carried to
+        the next batch, and which environments wait for the batch's end;
+        None when an environment cannot be checkpointed (``Env.get_state``)."""
+        eval_envs = [] if self.eval_collector is None else self.eval_collector.envs
+        try:
+            env_states = [env.get_state() for env in self.envs]
+            eval_states = [env.get_state() for env in eval_envs]
+        except (NotImplementedError, TypeError):
+            return None
+        return dict(envs=env_states, eval_envs=eval_states, agent_inputs=self.agent_inputs,
+            traj_infos=self.traj_infos, collector=self.collector.checkpoint_state())
+
+    def load_checkpoint_state(self, state: dict) -> None:
+        """Continue from ``checkpoint_state()``'s output."""
+        eval_envs = [] if self.eval_collector is None else self.eval_collector.envs
+        for env, env_state in zip(self.envs + eval_envs, state["envs"] + state["eval_envs"]):
+            env.set_state(env_state)
+        self.agent_inputs = state["agent_inputs"]
+        self.traj_infos = state["traj_infos"]
+        self.collector.load_checkpoint_state(state["collector"])
+
     def close(self) -> None:
         """Close every environment of the group."""
         eval_envs = [] if self.eval_collector is None else self.eval_collector.envs

@@ -191,6 +191,14 @@ class AttrDict(dict):
         super().__init__(*args, **kwargs)
         self.__dict__ = self
 
+    def __setstate__(self, state: dict) -> None:
+        """Unpickling skips ``__init__``: make the attribute dict the dict
+        itself again, so that attribute writes (``info.Length += 1``) stay
+        the dict's items after a round trip through pickle (checkpoints,
+        worker processes)."""
+        self.__dict__ = self
+        self.update(state)
+
     def copy(self) -> "AttrDict":
         """A shallow copy of the same type."""
         return type(self)(self)

@@ -51,6 +51,15 @@ class SerialSampler(BaseSampler):
         self.require_eval()
         return self._group.evaluate(itr)
 
+    def checkpoint_state(self):
+        """The environment group's state (None if an environment cannot be checkpointed)."""
+        return self._group.checkpoint_state()
+
+    def load_checkpoint_state(self, state) -> None:
+        """Restore the environment group (None: keep the fresh environments)."""
+        if state is not None:
+            self._group.load_checkpoint_state(state)
+
     def shutdown(self) -> None:
         """Close every environment."""
         self._group.close()

@@ -44,9 +44,10 @@ from rlpyt.utils.launching.affinity import (CPU_IDS_ENV, affinity_cpus, affinity
     available_cpus, get_n_run_slots, prepend_run_slot)
 from rlpyt.utils.checks import check_count
 from rlpyt.utils.launching.variant import save_variant
-from rlpyt.utils.logging.context import get_log_dir
+from rlpyt.utils.logging.context import RESUME_ENV, get_log_dir
 
 OUTPUT_LOG = "output.log"
+DONE_MARKER = ".done"
 STOP_GRACE_S = 5.0
 
 
@@ -62,6 +63,9 @@ class RunRecord:
     start_time: float = 0.0
     end_time: float = 0.0
     args: list[str] = field(default_factory=list)
+    resumed: bool = False
+    retries: int = 0
+    skipped: bool = False
 
     @property
     def run_dir(self) -> str:
@@ -72,6 +76,11 @@ class RunRecord:
     def output_log(self) -> str:
         """The file holding the run's stdout and stderr."""
         return os.path.join(self.run_dir, OUTPUT_LOG)
+
+    @property
+    def done_marker(self) -> str:
+        """The file the launcher writes when the run exits with status 0."""
+        return os.path.join(self.run_dir, DONE_MARKER)
 
 
 @dataclass
@@ -98,12 +107,47 @@ def get_exp_dir(experiment_title: str) -> str:
     return os.path.abspath(os.path.join(get_log_dir(), "local", date, experiment_title))
 
 
+def _numbered(path: str, k: int) -> str:
+    return path if k == 0 else f"{path}_{k}"
+
+
+def fresh_exp_dir(experiment_title: str) -> str:
+    """Today's experiment folder, or the first of ``<title>_1``, ``<title>_2``,
+    ... that does not exist yet: a new sweep never writes into an old one."""
+    base = get_exp_dir(experiment_title)
+    k = 0
+    while os.path.exists(_numbered(base, k)):
+        k += 1
+    return _numbered(base, k)
+
+
+def latest_exp_dir(experiment_title: str) -> str | None:
+    """The newest folder of ``experiment_title`` under ``<data root>/local/``
+    (latest date, highest number), or None."""
+    root = os.path.abspath(os.path.join(get_log_dir(), "local"))
+    found = []
+    for date in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+        k = 0
+        while os.path.isdir(_numbered(os.path.join(root, date, experiment_title), k)):
+            found.append(_numbered(os.path.join(root, date, experiment_title), k))
+            k += 1
+    return found[-1] if found else None
+
+
 def run_experiments(script: str, affinity_code: str, experiment_title: str,
         runs_per_setting: int, variants: Sequence[dict], log_dirs: Sequence[str],
         common_args: Sequence[Any] | None = None, runs_args: Sequence[Sequence[Any]] | None = None,
         set_egl_device: bool = False, python_executable: str | None = None,
-        poll_interval_s: float = 0.05) -> SweepSummary:
+        poll_interval_s: float = 0.05, resume: bool = False, max_retries: int = 0) -> SweepSummary:
     """Run ``runs_per_setting`` runs (run_IDs 0, 1, ...) of each variant of ``script``.
+
+    A new sweep goes to a new experiment folder (``<title>``, else
+    ``<title>_1``, ...). With ``resume`` the sweep continues the newest folder
+    of ``experiment_title``: runs that finished are skipped, the others start
+    with ``RLPYT_RESUME=1`` so that their ``logger_context`` continues their
+    checkpoints. A run that fails is started again, resuming from its
+    checkpoint, up to ``max_retries`` times. The summary says which runs
+    were skipped, resumed or retried.
 
     ``variants[i]`` is saved in ``log_dirs[i]`` (relative to the experiment
     folder) and its runs get ``runs_args[i]`` after ``common_args`` on their
@@ -114,25 +158,34 @@ def run_experiments(script: str, affinity_code: str, experiment_title: str,
     interrupted.
     """
     runs_per_setting = check_count("run_experiments", "runs_per_setting", runs_per_setting, 1)
+    max_retries = check_count("run_experiments", "max_retries", max_retries, 0)
     _check_arguments(script, variants, log_dirs, runs_args)
     common = [str(a) for a in (common_args or ())]
     per_variant = [[str(a) for a in args] for args in (runs_args or [()] * len(variants))]
     slots = _make_slots(affinity_code)
-    exp_dir = get_exp_dir(experiment_title)
+    exp_dir = (latest_exp_dir(experiment_title) if resume else None) or fresh_exp_dir(experiment_title)
     for variant, log_dir in zip(variants, log_dirs):
         save_variant(variant, os.path.join(exp_dir, log_dir))
-    queue = collections.deque(
-        RunRecord(os.path.join(exp_dir, log_dir), run_ID, args=common + args)
+    records = [RunRecord(os.path.join(exp_dir, log_dir), run_ID, args=common + args)
         for run_ID in range(runs_per_setting)
-        for log_dir, args in zip(log_dirs, per_variant))
-    summary = SweepSummary(exp_dir, list(queue))
-    print(f"Launching {len(queue)} runs of {script} into {exp_dir} on {len(slots)} run slots:")
+        for log_dir, args in zip(log_dirs, per_variant)]
+    for record in records:
+        record.skipped = resume and os.path.exists(record.done_marker)
+        record.resumed = resume and not record.skipped and os.path.isdir(record.run_dir)
+        if record.skipped:
+            record.returncode = 0
+    queue = collections.deque(r for r in records if not r.skipped)
+    summary = SweepSummary(exp_dir, records)
+    skipped = len(records) - len(queue)
+    print(f"{'Resuming' if resume else 'Launching'} {len(queue)} runs of {script} into {exp_dir} "
+          f"on {len(slots)} run slots" + (f" ({skipped} finished before, skipped)" if skipped else "") + ":")
     for index, slot in enumerate(slots):
         print(f"  slot {index}: cpus {slot.cpus}, cuda_idx {slot.cuda_idx}")
-    launch = _Launch(script, python_executable or sys.executable, slots, set_egl_device, exp_dir)
+    launch = _Launch(script, python_executable or sys.executable, slots, set_egl_device, exp_dir,
+        resume=resume, max_retries=max_retries)
     with _StopSignals() as stop_signals:
         try:
-            launch.drain(queue, len(summary.runs), poll_interval_s)
+            launch.drain(queue, len(queue), poll_interval_s)
         except KeyboardInterrupt:
             stop_signals.ignore()
             stopped = launch.stop_all()
@@ -193,8 +246,10 @@ class _Launch:
     """The running processes, one per slot, and how to start and stop them."""
 
     def __init__(self, script: str, python: str, slots: list[_Slot], set_egl_device: bool,
-                 exp_dir: str) -> None:
+                 exp_dir: str, resume: bool = False, max_retries: int = 0) -> None:
         self.script = script
+        self.resume = resume
+        self.max_retries = max_retries
         self.exp_dir = exp_dir
         self.cpu_ids = ",".join(map(str, available_cpus()))
         self.python = python
@@ -211,7 +266,10 @@ class _Launch:
         while queue or any(self.running):
             for index, entry in enumerate(self.running):
                 if entry is not None and entry[0].poll() is not None:
-                    self._finish(index, total)
+                    record = self._finish(index, total)
+                    if record.returncode != 0 and record.retries < self.max_retries:
+                        record.retries += 1
+                        queue.appendleft(record)
             for index, entry in enumerate(self.running):
                 if entry is None and queue:
                     self._start(index, queue.popleft(), total)
@@ -221,6 +279,8 @@ class _Launch:
         slot = self.slots[index]
         os.makedirs(record.run_dir, exist_ok=True)
         env = dict(os.environ, **{CPU_IDS_ENV: self.cpu_ids})
+        if self.resume or record.retries:
+            env[RESUME_ENV] = "1"
         if self.set_egl_device and slot.cuda_idx is not None:
             env["EGL_DEVICE_ID"] = str(slot.cuda_idx)
         command = [self.python, self.script, slot.code, record.log_dir, str(record.run_ID),
@@ -240,7 +300,8 @@ class _Launch:
         cpus = list(slot.cpus)
         return lambda: os.sched_setaffinity(0, cpus)
 
-    def _finish(self, index: int, total: int) -> None:
+    def _finish(self, index: int, total: int) -> RunRecord:
+        """Account for the ended run of slot ``index``; returns its record."""
         proc, record = self.running[index]
         self.running[index] = None
         _signal_group(proc.pid, signal.SIGKILL)
@@ -249,11 +310,17 @@ class _Launch:
         if record.returncode == 0:
             self.n_done += 1
             status = f"done in {seconds:.1f} s"
+            with open(record.done_marker, "w") as f:
+                f.write(f"{record.end_time}\n")
+        elif record.retries < self.max_retries:
+            status = (f"FAILED (exit {record.returncode}) after {seconds:.1f} s; retrying from its checkpoint "
+                f"({record.retries + 1}/{self.max_retries})")
         else:
             self.n_failed += 1
             status = f"FAILED (exit {record.returncode}) after {seconds:.1f} s, see {record.output_log}"
         print(f"[{self.n_done + self.n_failed}/{total} finished] {self._name(record)} {status} | "
               f"{self._counts()}", flush=True)
+        return record
 
     def _name(self, record: RunRecord) -> str:
         return os.path.relpath(record.run_dir, self.exp_dir)
@@ -318,5 +385,11 @@ class _StopSignals:
 def _print_summary(summary: SweepSummary) -> None:
     print(f"Sweep finished: {len(summary.done)} done, {len(summary.failed)} failed "
           f"({summary.exp_dir})")
+    for label, records in (("skipped (finished before)", [r for r in summary.runs if r.skipped]),
+            ("resumed", [r for r in summary.runs if r.resumed]),
+            ("retried", [r for r in summary.runs if r.retries])):
+        if records:
+            print(f"  {label}: " + ", ".join(os.path.relpath(r.run_dir, summary.exp_dir)
+                + (f" ({r.retries}x)" if label == "retried" else "") for r in records))
     for record in summary.failed:
         print(f"  failed: {record.run_dir} (exit {record.returncode}), log {record.output_log}")

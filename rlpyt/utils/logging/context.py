@@ -25,10 +25,13 @@ from typing import Any, Iterator
 import numpy as np
 import torch
 
+from rlpyt.utils.checkpoint import remove_leftovers
 from rlpyt.utils.logging import logger
+from rlpyt.utils.logging.run_dir import claim_run_dir, release_run_dir
 from rlpyt.utils.logging.loggers import Logger
 
 PARAMS_FILE = "params.json"
+RESUME_ENV = "RLPYT_RESUME"
 
 
 def get_log_dir() -> str:
@@ -86,19 +89,42 @@ def _open_summary_writer(exp_dir: str, run_logger: Logger) -> Any:
     return SummaryWriter(exp_dir)
 
 
+def _resume_default() -> bool:
+    """``$RLPYT_RESUME`` (set by ``run_experiments(..., resume=True)``) as a bool."""
+    return os.environ.get(RESUME_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def _differing_params(path: str, params: dict) -> list[str]:
+    """The keys where a resumed run's parameters differ from the ones its
+    folder was started with (``params.json`` at ``path``)."""
+    with open(path) as f:
+        old = json.load(f)
+    new = json.loads(json.dumps(params, default=_json_default))
+    return sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+
+
 @contextmanager
 def logger_context(log_dir: str, run_ID: Any, name: str, log_params: dict | None = None,
                    snapshot_mode: str = "none", override_prefix: bool = False,
-                   use_summary_writer: bool = False) -> Iterator[str]:
+                   use_summary_writer: bool = False, resume: bool | None = None) -> Iterator[str]:
     """Log one run into ``<log_dir>/run_{run_ID}`` and yield that folder.
 
     A relative ``log_dir`` is placed under ``<data root>/local/<YYYYMMDD>/``
-    unless ``override_prefix``; an absolute one is used as it is. On entry the
-    folder is made, ``params.json`` (``log_params`` plus ``name`` and
-    ``run_ID``) is written, and ``debug.log`` / ``progress.csv`` / snapshots are
-    directed there. On exit, normal or not, the files and the tensorboard writer
-    are closed and the logger's prefixes and snapshot settings are restored, so
-    contexts can follow one another in one process.
+    unless ``override_prefix``; an absolute one is used as it is. A fresh run
+    never writes into a folder holding another run's log: it takes the first
+    free of ``run_{run_ID}``, ``run_{run_ID}_1``, ... (the log says which;
+    see :mod:`rlpyt.utils.logging.run_dir`). With ``resume`` (default:
+    ``$RLPYT_RESUME``, which the launcher sets when resuming a sweep) the run
+    continues ``run_{run_ID}``: the runner loads its checkpoint, cuts
+    ``progress.csv`` back to the checkpoint's rows and appends; ``debug.log``
+    is appended; ``params.json`` stays, and a difference from the new
+    parameters is warned about. The folder is locked (``.lock``) while the
+    run lives. On entry ``params.json`` (``log_params`` plus ``name`` and
+    ``run_ID``) is written for a fresh run, and ``debug.log`` /
+    ``progress.csv`` / snapshots are directed there. On exit, normal or not,
+    the files and the tensorboard writer are closed, the lock released and
+    the logger's prefixes and snapshot settings restored, so contexts can
+    follow one another in one process.
 
     The context sets up, and tears down, the logger that is current on entry.
     When that logger writes no files (a
@@ -106,25 +132,42 @@ def logger_context(log_dir: str, run_ID: Any, name: str, log_params: dict | None
     named, not made: no ``params.json`` and no tensorboard writer.
     """
     run_logger = logger.get_logger()
-    exp_dir = _run_dir(log_dir, run_ID, override_prefix)
-    text_path = os.path.join(exp_dir, "debug.log")
-    tabular_path = os.path.join(exp_dir, "progress.csv")
+    resume = _resume_default() if resume is None else bool(resume)
+    asked_dir = _run_dir(log_dir, run_ID, override_prefix)
+    exp_dir = asked_dir
     previous = (run_logger.get_snapshot_dir(), run_logger.get_snapshot_mode(),
-                run_logger.get_tf_summary_writer())
+                run_logger.get_tf_summary_writer(), run_logger.get_resume())
     writer = None
+    claimed = False
+    text_path = tabular_path = None
+    differ = []
     try:
         run_logger.set_snapshot_mode(snapshot_mode)
         if run_logger.writes_files:
-            os.makedirs(exp_dir, exist_ok=True)
+            exp_dir = claim_run_dir(asked_dir, resume=resume)
+            claimed = True
+            remove_leftovers(exp_dir)
             params = dict(log_params or {})
             params["name"] = name
             params["run_ID"] = run_ID
-            _write_params(os.path.join(exp_dir, PARAMS_FILE), params)
+            params_path = os.path.join(exp_dir, PARAMS_FILE)
+            if resume and os.path.exists(params_path):
+                differ = _differing_params(params_path, params)
+            else:
+                _write_params(params_path, params)
+        text_path = os.path.join(exp_dir, "debug.log")
+        tabular_path = os.path.join(exp_dir, "progress.csv")
+        run_logger.set_resume(resume)
         run_logger.set_snapshot_dir(exp_dir)
         run_logger.add_text_output(text_path)
         run_logger.add_tabular_output(tabular_path)
         run_logger.push_prefix(f"{name}_{run_ID} ")
-        run_logger.log(f"Logging to {exp_dir}")
+        if exp_dir != asked_dir:
+            run_logger.log(f"{asked_dir} holds another run's log or is in use: this run logs to {exp_dir}")
+        run_logger.log(f"{'Resuming' if resume else 'Logging'} to {exp_dir}")
+        if differ:
+            run_logger.log(f"WARNING: resuming with parameters that differ from {PARAMS_FILE} in {differ}; "
+                f"params.json keeps the run's original ones.", color="yellow")
         if use_summary_writer and run_logger.writes_files:
             writer = _open_summary_writer(exp_dir, run_logger=run_logger)
             run_logger.set_tf_summary_writer(writer)
@@ -132,12 +175,16 @@ def logger_context(log_dir: str, run_ID: Any, name: str, log_params: dict | None
     finally:
         if writer is not None:
             writer.close()
-        run_logger.remove_text_output(text_path)
-        run_logger.remove_tabular_output(tabular_path)
+        if text_path is not None:
+            run_logger.remove_text_output(text_path)
+            run_logger.remove_tabular_output(tabular_path)
         run_logger.clear_prefixes()
         run_logger.set_snapshot_dir(previous[0])
         run_logger.set_snapshot_mode(previous[1])
         run_logger.set_tf_summary_writer(previous[2])
+        run_logger.set_resume(previous[3])
+        if claimed:
+            release_run_dir(exp_dir)
 
 
 def add_exp_param(param_name: str, param_val: Any, exp_dir: str | None = None,

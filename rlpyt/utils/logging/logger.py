@@ -45,7 +45,7 @@ __all__ = [
     "log", "add_text_output", "remove_text_output", "push_prefix", "pop_prefix", "prefix",
     "push_tabular_prefix", "pop_tabular_prefix", "tabular_prefix", "clear_prefixes",
     "record_tabular", "record_tabular_misc_stat", "dump_tabular", "add_tabular_output",
-    "remove_tabular_output", "set_snapshot_dir", "get_snapshot_dir", "set_snapshot_mode",
+    "remove_tabular_output", "cut_tabular", "set_resume", "get_resume", "set_snapshot_dir", "get_snapshot_dir", "set_snapshot_mode",
     "get_snapshot_mode", "set_snapshot_gap", "get_snapshot_gap", "save_itr_params",
     "set_iteration", "get_iteration", "set_log_tabular_only", "get_log_tabular_only",
     "disable", "enable", "set_tf_summary_writer", "get_tf_summary_writer", "reset",
@@ -165,6 +165,22 @@ def add_tabular_output(path: str) -> None:
 def remove_tabular_output(path: str) -> None:
     """Stop writing to, and close, the tabular output at ``path`` (no-op if absent)."""
     _current_logger.remove_tabular_output(path)
+
+
+def cut_tabular(n_rows: int) -> None:
+    """Cut every tabular output back to its first ``n_rows`` rows (resume)."""
+    _current_logger.cut_tabular(n_rows)
+
+
+def set_resume(resume: bool) -> None:
+    """Whether the run being logged continues its folder's checkpoint."""
+    _current_logger.set_resume(resume)
+
+
+def get_resume() -> bool:
+    """Whether the run being logged continues its folder's checkpoint
+    (``logger_context(..., resume=True)``)."""
+    return _current_logger.get_resume()
 
 
 # ---------------------------------------------------------------- snapshots

@@ -84,6 +84,7 @@ class Logger:
         self._log_tabular_only = False
         self._disabled = False
         self._summary_writer: Any = None
+        self._resume = False
 
     # ------------------------------------------------------------ text log
 
@@ -228,6 +229,20 @@ class Logger:
             table.close()
 
     # ------------------------------------------------------------ snapshots
+
+    def cut_tabular(self, n_rows: int) -> None:
+        """Cut every tabular output back to its first ``n_rows`` rows (a
+        resumed run appends after its checkpoint's last row)."""
+        for table in self._tabular_outputs.values():
+            table.cut(n_rows)
+
+    def set_resume(self, resume: bool) -> None:
+        """Whether the run being logged continues its folder's checkpoint."""
+        self._resume = bool(resume)
+
+    def get_resume(self) -> bool:
+        """Whether the run being logged continues its folder's checkpoint."""
+        return self._resume
 
     def set_snapshot_dir(self, d: str | None) -> None:
         """Set the folder that :meth:`save_itr_params` writes into (None: no snapshots)."""

@@ -67,11 +67,16 @@ class CsvTable:
             [row.get(key, "nan") for key in self.header])
         self._file.flush()
 
-    def _rewrite(self, header: list[str]) -> None:
+    def cut(self, n_rows: int) -> None:
+        """Keep the header and the first ``n_rows`` rows, dropping the rest
+        (a resumed run continues from its checkpoint's row)."""
+        self._rewrite(self.header, n_rows=n_rows)
+
+    def _rewrite(self, header: list[str], n_rows: int | None = None) -> None:
         self._file.close()
         with open(self.path, newline="") as f:
-            old_rows = list(csv.reader(f))[1:]
-        lines = [header] + [row + ["nan"] * (len(header) - len(row)) for row in old_rows]
+            old_rows = list(csv.reader(f))[1:][:n_rows]
+        lines = ([header] if header else []) + [row + ["nan"] * (len(header) - len(row)) for row in old_rows]
         directory = os.path.dirname(os.path.abspath(self.path))
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".progress-", suffix=".tmp")
         try:

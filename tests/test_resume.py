@@ -1,0 +1,146 @@
+"""A run killed with SIGKILL at any moment and started again continues from
+its checkpoint and writes the same progress.csv as the uninterrupted run
+(timing columns aside), with the serial sampler."""
+import csv
+import glob
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+SCRIPT = os.path.join(os.path.dirname(__file__), "resume_script.py")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _env(**extra) -> dict:
+    env = dict(os.environ, **dict(dict(PYTHONPATH=ROOT), **{k: str(v) for k, v in extra.items()}))
+    for key in ("RLPYT_TEST_KILL_AT_ITR", "RLPYT_TEST_KILL_IN_SAVE", "RLPYT_TEST_CHECKPOINT_S"):
+        if key not in extra:
+            env.pop(key, None)
+    return env
+
+
+def run_script(family: str, log_dir: str, expect_kill: bool = False, sampler: str = "serial", **kills) -> None:
+    """Run the script to its end, or (``expect_kill``) until the kill asked for."""
+    proc = subprocess.run([sys.executable, SCRIPT, family, log_dir, sampler], env=_env(**kills),
+        capture_output=True, text=True, timeout=300)
+    if expect_kill:
+        assert proc.returncode == -signal.SIGKILL, proc.stdout[-2000:] + proc.stderr[-3000:]
+    else:
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+
+
+def progress(log_dir: str) -> list[dict]:
+    """progress.csv's rows without the wall-clock columns."""
+    with open(os.path.join(log_dir, "run_0", "progress.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [{k: v for k, v in row.items() if "Time" not in k and "PerSecond" not in k} for row in rows]
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    """The progress.csv rows of each family's uninterrupted run."""
+    cache = {}
+
+    def rows(family: str) -> list[dict]:
+        if family not in cache:
+            log_dir = str(tmp_path_factory.mktemp(f"full_{family}"))
+            run_script(family, log_dir)
+            cache[family] = progress(log_dir)
+        return cache[family]
+    return rows
+
+
+# (kills in order; each dict: RLPYT_TEST_KILL_AT_ITR or RLPYT_TEST_KILL_IN_SAVE)
+KILLS = {
+    "ppo": [dict(RLPYT_TEST_KILL_AT_ITR=7), dict(RLPYT_TEST_KILL_IN_SAVE=4), dict(RLPYT_TEST_KILL_AT_ITR=16)],
+    "ppo_lstm": [dict(RLPYT_TEST_KILL_IN_SAVE=2), dict(RLPYT_TEST_KILL_AT_ITR=13)],
+    "dqn": [dict(RLPYT_TEST_KILL_AT_ITR=30), dict(RLPYT_TEST_KILL_IN_SAVE=9), dict(RLPYT_TEST_KILL_AT_ITR=61)],
+    "sac": [dict(RLPYT_TEST_KILL_AT_ITR=23), dict(RLPYT_TEST_KILL_IN_SAVE=3)],
+}
+
+
+@pytest.mark.parametrize("family", sorted(KILLS))
+def test_killed_and_resumed_run_writes_the_same_progress(family, tmp_path, uninterrupted):
+    log_dir = str(tmp_path)
+    for kill in KILLS[family]:
+        run_script(family, log_dir, expect_kill=True, **kill)
+    run_script(family, log_dir)
+    assert progress(log_dir) == uninterrupted(family)
+    leftovers = [e for e in os.listdir(os.path.join(log_dir, "run_0")) if e.startswith(".checkpoint-")]
+    assert leftovers == []
+
+
+def test_kill_at_random_moments_with_frequent_checkpoints(tmp_path, uninterrupted):
+    """SIGKILL after random delays, checkpoints every 0.05 s: whatever moment
+    the kill hits (a save included), the finished log is the same."""
+    log_dir = str(tmp_path)
+    rng = random.Random(0)
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, SCRIPT, "dqn", log_dir], env=_env(RLPYT_TEST_CHECKPOINT_S=0.05),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(2.0, 4.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    run_script("dqn", log_dir, RLPYT_TEST_CHECKPOINT_S=0.05)
+    assert progress(log_dir) == uninterrupted("dqn")
+
+
+def test_finished_run_started_again_trains_nothing_more(tmp_path, uninterrupted):
+    log_dir = str(tmp_path)
+    run_script("sac", log_dir)
+    run_script("sac", log_dir)
+    assert progress(log_dir) == uninterrupted("sac")
+
+
+def _launch(data_dir, resume: bool, **kwargs) -> subprocess.Popen:
+    """A sweep of 2 variants x 2 runs of the sac family in a subprocess."""
+    code = ("from rlpyt.utils.launching.exp_launcher import run_experiments\n"
+        "from rlpyt.utils.launching.affinity import encode_affinity\n"
+        f"run_experiments(script={os.path.join(os.path.dirname(__file__), 'resume_train_script.py')!r}, "
+        "affinity_code=encode_affinity(n_cpu_core=1, cpu_per_run=1, set_affinity=False), "
+        "experiment_title='sweep', runs_per_setting=2, variants=[{}, {}], log_dirs=['a', 'b'], "
+        f"common_args=('sac',), resume={resume}, max_retries=1)\n")
+    env = _env(RLPYT_DATA_DIR=data_dir, PYTHONPATH=os.pathsep.join([ROOT, os.path.dirname(__file__)]), **kwargs)
+    return subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+
+
+def _run_dirs(data_dir) -> list[str]:
+    local = os.path.join(data_dir, "local")
+    (date,) = os.listdir(local)
+    return sorted(os.path.join(local, date, "sweep", d, f"run_{i}") for d in "ab" for i in range(2))
+
+
+def test_sweep_killed_midway_and_resumed_finishes_every_run_once(tmp_path, uninterrupted):
+    data_dir = str(tmp_path)
+    first = _launch(data_dir, resume=False)
+    deadline = time.time() + 120
+    while time.time() < deadline and not glob.glob(os.path.join(data_dir, "local", "*", "sweep", "*", "*", ".done")):
+        time.sleep(0.2)
+    first.send_signal(signal.SIGTERM)  # stops the running runs too
+    first.wait(timeout=60)
+    second = _launch(data_dir, resume=True)
+    output = second.communicate(timeout=300)[0]
+    assert second.returncode == 0, output
+    assert "4 done, 0 failed" in output and "skipped (finished before)" in output and "resumed" in output
+    for run_dir in _run_dirs(data_dir):
+        with open(os.path.join(run_dir, "progress.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert [r["Diagnostics/Iteration"] for r in rows] == [str(4 + 5 * k) for k in range(8)], run_dir
+
+
+def test_failed_run_is_retried_from_its_checkpoint(tmp_path):
+    data_dir = str(tmp_path)
+    proc = _launch(data_dir, resume=False, RLPYT_TEST_FAIL_ONCE=str(tmp_path / "failed_once"))
+    output = proc.communicate(timeout=300)[0]
+    assert proc.returncode == 0, output
+    assert "retrying from its checkpoint (1/1)" in output and "4 done, 0 failed" in output
+    assert "retried: " in output and "(1x)" in output
+    for run_dir in _run_dirs(data_dir):
+        with open(os.path.join(run_dir, "progress.csv"), newline="") as f:
+            assert len(list(csv.DictReader(f))) == 8
