@@ -10,7 +10,13 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
+import torch
+
+from resume_script import SAMPLERS, build
+from rlpyt.utils.checkpoint import load_checkpoint
+from rlpyt.utils.logging.context import logger_context
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "resume_script.py")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -144,3 +150,53 @@ def test_failed_run_is_retried_from_its_checkpoint(tmp_path):
     for run_dir in _run_dirs(data_dir):
         with open(os.path.join(run_dir, "progress.csv"), newline="") as f:
             assert len(list(csv.DictReader(f))) == 8
+
+
+def _assert_equal_tree(restored, saved, path="") -> None:
+    """Tensors, arrays and numbers of two nested dicts/lists are equal."""
+    if isinstance(saved, dict):
+        assert set(restored) == set(saved), path
+        for key in saved:
+            _assert_equal_tree(restored[key], saved[key], f"{path}/{key}")
+    elif isinstance(saved, (list, tuple)):
+        assert len(restored) == len(saved), path
+        for i, (r, s) in enumerate(zip(restored, saved)):
+            _assert_equal_tree(r, s, f"{path}[{i}]")
+    elif isinstance(saved, torch.Tensor):
+        assert torch.equal(restored, saved), path
+    else:
+        assert restored == saved, path
+
+
+@pytest.mark.parametrize("sampler", ["cpu", "gpu"])
+def test_parallel_sampler_resume_continues_state_exactly_and_the_log_without_gaps(sampler, tmp_path):
+    """The environments restart (they live in workers), everything else
+    continues exactly: agent, optimizer, counters, replay, schedules."""
+    log_dir = str(tmp_path)
+    run_script("dqn", log_dir, expect_kill=True, sampler=sampler, RLPYT_TEST_KILL_AT_ITR=30)
+    checkpoint = load_checkpoint(os.path.join(log_dir, "run_0"))
+    saved = checkpoint.state
+    assert saved["itr"] == 23 and saved["sampler"] is None
+    runner = build("dqn", SAMPLERS[sampler])
+    with logger_context(log_dir, 0, "dqn", dict(family="dqn"), snapshot_mode="last", resume=True):
+        runner.startup()
+        try:
+            assert runner.resume_from_checkpoint() == 24
+            _assert_equal_tree(runner.agent.state_dict(), saved["agent"]["state_dict"])
+            _assert_equal_tree(runner.algo.optim_state_dict(), saved["algo"]["optim"])
+            assert runner.algo.update_counter == saved["algo"]["update_counter"] > 0
+            small, arrays = runner.algo.replay_buffer.checkpoint_state()
+            assert small == saved["algo"]["replay"] and small["beta"] > runner.algo.pri_beta_init
+            for name, array in arrays.items():
+                np.testing.assert_array_equal(array, checkpoint.arrays[f"replay.{name}"])
+            runner.agent.sample_mode(24)  # epsilon continues its decay, not from eps_init
+            expected = runner.agent.eps_init + (24 - runner.agent.eps_itr_min) / (
+                runner.agent.eps_itr_max - runner.agent.eps_itr_min) * (runner.agent.eps_final - runner.agent.eps_init)
+            assert runner.agent.distribution.epsilon == pytest.approx(expected) and expected < runner.agent.eps_init
+            assert runner._cum_steps == 24 * 16 and runner._log_rows == 3
+        finally:
+            runner.shutdown()
+    run_script("dqn", log_dir, sampler=sampler)
+    rows = progress(log_dir)
+    assert [r["Diagnostics/Iteration"] for r in rows] == [str(7 + 8 * k) for k in range(10)]
+    assert [r["Diagnostics/CumSteps"] for r in rows] == [str(128 * (k + 1)) for k in range(10)]

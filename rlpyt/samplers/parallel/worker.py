@@ -5,7 +5,10 @@ command and waits for every worker's reply, checking every half second that
 the worker is alive: a worker that raises (its traceback travels back in the
 reply) or dies (killed by a signal: its end of the pipe closes) is reported
 at once instead of leaving the main process waiting. Workers ignore SIGINT: Ctrl-C reaches the
-main process, which shuts them down.
+main process, which shuts them down. A worker whose main process died without
+shutting it down (SIGKILL) exits within a poll interval: it cannot count on
+its pipe closing, since workers forked later hold copies of the main
+process's pipe ends.
 """
 from __future__ import annotations
 
@@ -28,9 +31,18 @@ class WorkerError(RuntimeError):
     """A sampler worker raised an exception or died."""
 
 
+def _receive_while_parent_lives(conn, parent_pid: int):
+    """The next command; exits the process if the main process is gone."""
+    while not conn.poll(POLL_SECONDS):
+        if os.getppid() != parent_pid:
+            os._exit(0)
+    return conn.recv()
+
+
 def _worker_main(conn, rank: int, payload: bytes, shared: dict) -> None:
     """Process entry point: build the worker's state, then serve commands."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent_pid = os.getppid()
     try:
         setup = cloudpickle.loads(payload)
         apply_process_affinity(setup["cpus"], setup["torch_threads"], setup["set_affinity"], who=f"sampler worker {rank}")
@@ -38,7 +50,7 @@ def _worker_main(conn, rank: int, payload: bytes, shared: dict) -> None:
         handler = setup["build"](**setup["config"], **shared)
         conn.send(("ok", None))
         while True:
-            command, argument = conn.recv()
+            command, argument = _receive_while_parent_lives(conn, parent_pid)
             if command == "quit":
                 break
             conn.send(("ok", handler(command, argument)))
