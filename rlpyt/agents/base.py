@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 
 import torch
+import torch.distributed as dist
+from torch.nn.parallel import DistributedDataParallel
 
 from rlpyt.utils.buffer import buffer_func, buffer_to
 from rlpyt.utils.collections import namedarraytuple
@@ -13,6 +15,40 @@ AgentInputs = namedarraytuple("AgentInputs", ["observation", "prev_action", "pre
 AgentInputsRnn = namedarraytuple("AgentInputsRnn",
     ["observation", "prev_action", "prev_reward", "init_rnn_state"])
 AgentStep = namedarraytuple("AgentStep", ["action", "agent_info"])
+
+_DDP_PREFIX = "module."
+
+
+def strip_ddp_state_dict(state_dict: dict) -> dict:
+    """``state_dict`` with the ``module.`` prefix that DistributedDataParallel
+    puts before every key removed, so that the state of a data-parallel model
+    loads into a plain one (keys without the prefix are kept as they are)."""
+    return type(state_dict)((k[len(_DDP_PREFIX):] if k.startswith(_DDP_PREFIX) else k, v)
+        for k, v in state_dict.items())
+
+
+def unwrap_ddp(module: torch.nn.Module) -> torch.nn.Module:
+    """The module inside a DistributedDataParallel wrapper (``module`` itself
+    when it is not wrapped)."""
+    return module.module if isinstance(module, DistributedDataParallel) else module
+
+
+def wrap_ddp(module: torch.nn.Module, device: torch.device) -> DistributedDataParallel:
+    """``module`` in DistributedDataParallel on the current process group:
+    gradients are averaged over the ranks during backward. Buffers are not
+    broadcast at each forward (a forward on one rank alone, e.g. rank 0's
+    evaluation, needs no other rank)."""
+    device_ids = None if device.type == "cpu" else [device.index]
+    return DistributedDataParallel(module, device_ids=device_ids, broadcast_buffers=False)
+
+
+def _state_tensors(state: dict):
+    """Every tensor of a (possibly nested) state dict, in key order."""
+    for value in state.values():
+        if isinstance(value, dict):
+            yield from _state_tensors(value)
+        elif isinstance(value, torch.Tensor):
+            yield value
 
 
 class BaseAgent:
@@ -96,16 +132,35 @@ class BaseAgent:
         return self.model.parameters()
 
     def named_parameters(self):
-        """The model's named parameters."""
-        return self.model.named_parameters()
+        """The model's named parameters (names as without data parallelism)."""
+        return unwrap_ddp(self.model).named_parameters()
 
     def state_dict(self) -> dict:
-        """The model's state, for snapshots."""
-        return self.model.state_dict()
+        """The model's state, for snapshots (keys as without data
+        parallelism: a snapshot loads into a single-process agent)."""
+        return unwrap_ddp(self.model).state_dict()
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Restore the model's state from ``state_dict``."""
-        self.model.load_state_dict(state_dict)
+        """Restore the model's state from ``state_dict`` (a data-parallel
+        model's ``module.`` prefixes are accepted)."""
+        unwrap_ddp(self.model).load_state_dict(strip_ddp_state_dict(state_dict))
+
+    def data_parallel(self) -> None:
+        """Make the agent's trained model(s) data-parallel over the current
+        torch.distributed process group (SyncRl): every rank first takes
+        rank 0's whole state (models and target models, so that ranks seeded
+        differently start equal), then each trained model is wrapped in
+        DistributedDataParallel, which averages gradients over the ranks
+        during backward. Target models stay unwrapped. The optimizer may be
+        built before or after: parameters are the same tensors."""
+        self.broadcast_state()
+        self.model = wrap_ddp(unwrap_ddp(self.model), self.device)
+
+    @torch.no_grad()
+    def broadcast_state(self) -> None:
+        """Copy rank 0's ``state_dict()`` tensors into every rank, in place."""
+        for tensor in _state_tensors(self.state_dict()):
+            dist.broadcast(tensor, src=0)
 
     def checkpoint_state(self) -> dict:
         """What a checkpoint keeps of the agent: ``state_dict()`` (models,
@@ -155,8 +210,9 @@ class BaseAgent:
 
     def sync_shared_memory(self) -> None:
         """Copy the trained model into the shared-memory model used by workers."""
-        if self.shared_model is not None and self.shared_model is not self.model:
-            self.shared_model.load_state_dict(self.model.state_dict())
+        model = unwrap_ddp(self.model)
+        if self.shared_model is not None and self.shared_model is not model:
+            self.shared_model.load_state_dict(model.state_dict())
 
 
 class RecurrentAgentMixin:

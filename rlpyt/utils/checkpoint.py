@@ -91,7 +91,8 @@ def save_checkpoint(run_dir: str, state: dict, arrays: dict | None = None, info:
     info = dict(info or {})
     tmp = tempfile.mkdtemp(dir=run_dir, prefix=_TMP_PREFIX, suffix=".tmp")
     try:
-        os.mkdir(os.path.join(tmp, _ARRAYS))
+        if arrays:
+            os.mkdir(os.path.join(tmp, _ARRAYS))
         sizes = {}
         for name, array in arrays.items():
             _check_array_name(name)
@@ -102,7 +103,8 @@ def save_checkpoint(run_dir: str, state: dict, arrays: dict | None = None, info:
         manifest = dict(format=FORMAT, version=VERSION, sizes=sizes, state_sha256=_sha256(os.path.join(tmp, _STATE)),
             arrays=sorted(arrays))
         _write_synced(os.path.join(tmp, _MANIFEST), lambda f: f.write(json.dumps(manifest).encode()))
-        _fsync_dir(os.path.join(tmp, _ARRAYS))
+        if arrays:
+            _fsync_dir(os.path.join(tmp, _ARRAYS))
         _fsync_dir(tmp)
         name = f"checkpoint-{info.get('itr', 0)}-{os.path.basename(tmp)[len(_TMP_PREFIX):-len('.tmp')]}"
         folder = os.path.join(run_dir, name)

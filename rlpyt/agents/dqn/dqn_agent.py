@@ -5,7 +5,7 @@ import copy
 
 import torch
 
-from rlpyt.agents.base import AgentStep, BaseAgent
+from rlpyt.agents.base import AgentStep, BaseAgent, unwrap_ddp
 from rlpyt.agents.dqn.epsilon_greedy import EpsilonGreedyAgentMixin
 from rlpyt.agents.pg.base import rlpyt_space
 from rlpyt.distributions.epsilon_greedy import EpsilonGreedy
@@ -94,10 +94,11 @@ class DqnAgent(EpsilonGreedyAgentMixin, BaseAgent):
         update_module(self.target_model, self.model, tau)
 
     def state_dict(self) -> dict:
-        """Model and target model states, for snapshots."""
-        return dict(model=self.model.state_dict(), target=self.target_model.state_dict())
+        """Model and target model states, for snapshots (keys as without
+        data parallelism)."""
+        return dict(model=unwrap_ddp(self.model).state_dict(), target=self.target_model.state_dict())
 
     def load_state_dict(self, state_dict: dict) -> None:
         """Restore model and target model from ``state_dict()``'s output."""
-        self.model.load_state_dict(state_dict["model"])
+        unwrap_ddp(self.model).load_state_dict(state_dict["model"])
         self.target_model.load_state_dict(state_dict["target"])

@@ -8,7 +8,7 @@ import copy
 import numpy as np
 import torch
 
-from rlpyt.agents.base import BaseAgent
+from rlpyt.agents.base import BaseAgent, unwrap_ddp, wrap_ddp
 from rlpyt.agents.pg.base import rlpyt_space
 from rlpyt.models.utils import update_module
 from rlpyt.spaces.float_box import FloatBox
@@ -65,6 +65,7 @@ class QpgAgentBase(BaseAgent):
         self.pretrain_std = pretrain_std
         self.min_itr_learn = 0
         self._pretrain = False
+        self._ddp_q_models = None
 
     def make_env_to_model_kwargs(self, env_spaces) -> dict:
         """Observation shape and action size, for the policy and Q models."""
@@ -154,10 +155,25 @@ class QpgAgentBase(BaseAgent):
         inputs = self.to_model_device((observation, prev_action, prev_reward, normalized_action))
         return [self.to_cpu(m(*inputs)) for m in models]
 
+    def data_parallel(self) -> None:
+        """Also make every Q model data-parallel (targets stay unwrapped).
+        ``q_models`` keeps the plain modules (state, targets, ``frozen``);
+        ``q`` runs the wrapped ones while their parameters take gradients."""
+        super().data_parallel()
+        self._ddp_q_models = [wrap_ddp(m, self.device) for m in self.q_models]
+
+    def _trained_q_models(self):
+        """The data-parallel Q models while they take gradients; the plain
+        ones otherwise (frozen under the policy loss: nothing to average,
+        and a wrapped forward would wait for a backward that never comes)."""
+        if self._ddp_q_models is None or not any(p.requires_grad for p in self.q_models.parameters()):
+            return self.q_models
+        return self._ddp_q_models
+
     def q(self, observation, prev_action, prev_reward, action):
         """Q of the actions (environment units), with gradients: one tensor,
         or a tuple with twin Q-functions."""
-        qs = self._q_values(self.q_models, observation, prev_action, prev_reward, self.normalize_action(action))
+        qs = self._q_values(self._trained_q_models(), observation, prev_action, prev_reward, self.normalize_action(action))
         return qs[0] if self.n_q == 1 else tuple(qs)
 
     def to_device(self, cuda_idx: int | None = None) -> None:
@@ -201,7 +217,7 @@ class QpgAgentBase(BaseAgent):
 
     def state_dict(self) -> dict:
         """Policy, Q and target models, for snapshots."""
-        state = dict(model=self.model.state_dict(), q_models=self.q_models.state_dict(),
+        state = dict(model=unwrap_ddp(self.model).state_dict(), q_models=self.q_models.state_dict(),
             target_q_models=self.target_q_models.state_dict())
         if self.target_model is not None:
             state["target_model"] = self.target_model.state_dict()
@@ -209,7 +225,7 @@ class QpgAgentBase(BaseAgent):
 
     def load_state_dict(self, state_dict: dict) -> None:
         """Restore the models from ``state_dict()``'s output."""
-        self.model.load_state_dict(state_dict["model"])
+        unwrap_ddp(self.model).load_state_dict(state_dict["model"])
         self.q_models.load_state_dict(state_dict["q_models"])
         self.target_q_models.load_state_dict(state_dict["target_q_models"])
         if self.target_model is not None:

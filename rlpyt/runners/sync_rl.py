@@ -1,0 +1,284 @@
+"""Synchronous data-parallel runners: N processes, each a MinibatchRl replica
+with its own sampler, training one model in DistributedDataParallel.
+
+Rank 0 runs in the launching process (it keeps that process's logger, so a
+surrounding ``logger_context`` writes the run folder); ranks 1..N-1 are
+spawned processes that log to a ``NullLogger``. Under torchrun every process
+joins the process group torchrun set up instead, and nothing is spawned.
+"""
+from __future__ import annotations
+
+import datetime
+import multiprocessing
+import os
+import socket
+import threading
+import time
+import traceback
+
+import cloudpickle
+import torch
+import torch.distributed as dist
+
+from rlpyt.runners.minibatch_rl import MinibatchRl, MinibatchRlEval
+from rlpyt.utils.collections import AttrDict
+from rlpyt.utils.logging import logger
+from rlpyt.utils.logging.logger import set_logger, use_logger
+from rlpyt.utils.logging.loggers import NullLogger
+from rlpyt.utils.seed import make_seed
+
+_TORCHRUN_VARS = ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT")
+_PARENT_POLL_S = 1.0
+_REPORT_WAIT_S = 5.0
+_STOP_WAIT_S = 5.0
+
+
+class RankFailure(RuntimeError):
+    """A SyncRl rank failed; the message names the rank and holds its traceback."""
+
+    def __init__(self, rank: int, detail: str) -> None:
+        super().__init__(f"SyncRl rank {rank} failed:\n{detail}")
+        self.rank = rank
+
+
+def find_free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (for the process group's store)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def torchrun_rank() -> tuple[int, int, int] | None:
+    """``(rank, world_size, local_rank)`` when torchrun started this process
+    (its environment variables are all set), else None."""
+    if not all(name in os.environ for name in _TORCHRUN_VARS):
+        return None
+    return int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"]), int(os.environ["LOCAL_RANK"])
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Daemon thread body: end this process when its parent is gone (no orphans)."""
+    while os.getppid() == parent_pid:
+        time.sleep(_PARENT_POLL_S)
+    os._exit(1)
+
+
+def _rank_process(payload: bytes, rank: int, world_size: int, init_method: str, report,
+        parent_pid: int) -> None:
+    """Entry point of a spawned rank: train the pickled runner as ``rank``;
+    on an error send its traceback to rank 0 through ``report`` and exit 1."""
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
+    set_logger(NullLogger())
+    try:
+        runner = cloudpickle.loads(payload)
+        runner.run_rank(rank=rank, world_size=world_size, local_rank=rank, init_method=init_method)
+    except BaseException:
+        report.send(traceback.format_exc())
+        report.close()
+        raise SystemExit(1)
+
+
+class _SpawnedRank:
+    """A spawned rank's process and the pipe its traceback comes back on."""
+
+    def __init__(self, rank: int, process, report) -> None:
+        self.rank = rank
+        self.process = process
+        self.report = report
+
+    def failure(self) -> RankFailure | None:
+        """Its failure, once it reported one or exited with an error; else None."""
+        if self.report.poll():
+            try:
+                return RankFailure(self.rank, self.report.recv())
+            except EOFError:
+                self.process.join(_STOP_WAIT_S)
+        code = self.process.exitcode
+        if code not in (None, 0):
+            return RankFailure(self.rank, f"the process exited with code {code} and no traceback")
+        return None
+
+    def stop(self) -> None:
+        """Terminate the process if it still runs (kill it after a grace period)."""
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(_STOP_WAIT_S)
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+class SyncRlMixin:
+    """Runs one MinibatchRl replica per entry of ``affinity`` (a list of
+    affinity dicts, e.g. from ``make_affinity(..., gpu_per_run=...)``; a
+    single dict means one process), on a torch.distributed process group:
+    gloo on CPUs, NCCL where the affinity gives a ``cuda_idx``.
+
+    Batch sizes are per process (the total batch grows with the world size);
+    ``Diagnostics/CumSteps`` counts every rank's samples and the trajectory
+    statistics are over every rank's trajectories. Each rank is seeded with
+    ``seed + rank`` and starts from rank 0's agent state. Rank 0 alone logs,
+    evaluates (SyncRlEval) and checkpoints; resuming a run folder is not
+    supported. A rank that raises ends the run: the launching process raises
+    :class:`RankFailure` with that rank's traceback. ``timeout_s`` bounds how
+    long a rank waits for the others in a collective (a rank that hangs, or a
+    rank 0 evaluation longer than this, ends the run).
+    """
+
+    def __init__(self, *args, affinity: list | dict | None = None, timeout_s: float = 20.0,
+            backend: str | None = None, **kwargs) -> None:
+        owner = type(self).__name__
+        affinities = [affinity or {}] if affinity is None or isinstance(affinity, dict) else list(affinity)
+        if not affinities or not all(isinstance(a, dict) for a in affinities):
+            raise TypeError(f"{owner}: affinity must be a non-empty list of affinity dicts (or one dict), "
+                f"got {affinity!r}")
+        if not timeout_s > 0:
+            raise ValueError(f"{owner}: timeout_s must be > 0, got {timeout_s!r}")
+        super().__init__(*args, affinity=affinities[0], **kwargs)
+        self.affinities = affinities
+        self.timeout_s = timeout_s
+        self.backend = backend
+        self._spawned = []
+
+    def train(self) -> None:
+        """Train on all ranks: join torchrun's process group when torchrun
+        started this process, else run rank 0 here and spawn the others."""
+        if logger.get_resume():
+            raise NotImplementedError(f"{type(self).__name__} cannot resume a run folder: "
+                f"start it without resume=True")
+        launched = torchrun_rank()
+        if launched is not None:
+            rank, world_size, local_rank = launched
+            with use_logger(logger.get_logger() if rank == 0 else NullLogger()):
+                self.run_rank(rank=rank, world_size=world_size, local_rank=local_rank, init_method="env://")
+            return
+        self._train_spawned()
+
+    def _train_spawned(self) -> None:
+        world_size = len(self.affinities)
+        if self.seed is None:
+            self.seed = make_seed()
+        init_method = f"tcp://127.0.0.1:{find_free_port()}"
+        payload = cloudpickle.dumps(self)
+        context = multiprocessing.get_context("spawn")
+        for rank in range(1, world_size):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_rank_process, name=f"SyncRl-rank-{rank}",
+                kwargs=dict(payload=payload, rank=rank, world_size=world_size, init_method=init_method,
+                    report=send, parent_pid=os.getpid()))
+            process.start()
+            send.close()
+            self._spawned.append(_SpawnedRank(rank=rank, process=process, report=receive))
+        try:
+            self.run_rank(rank=0, world_size=world_size, local_rank=0, init_method=init_method)
+            for spawned in self._spawned:
+                spawned.process.join(self.timeout_s)
+            self.check_ranks()
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:
+            failure = self._wait_for_failure()
+            if failure is None:
+                raise
+            raise failure from error
+        finally:
+            for spawned in self._spawned:
+                spawned.stop()
+            self._spawned = []
+
+    def _wait_for_failure(self) -> RankFailure | None:
+        """A spawned rank's failure reported within a few seconds, else None
+        (rank 0's own error is then the cause)."""
+        deadline = time.time() + _REPORT_WAIT_S
+        while time.time() < deadline:
+            for spawned in self._spawned:
+                failure = spawned.failure()
+                if failure is not None:
+                    return failure
+            time.sleep(0.05)
+        return None
+
+    def check_ranks(self) -> None:
+        """Raise the failure of a spawned rank, if one failed (rank 0 checks
+        at every iteration)."""
+        for spawned in self._spawned:
+            failure = spawned.failure()
+            if failure is not None:
+                raise failure
+
+    def run_rank(self, rank: int, world_size: int, local_rank: int, init_method: str) -> None:
+        """Join the process group as ``rank`` and train this rank's replica."""
+        self.rank = rank
+        self.world_size = world_size
+        self.affinity = AttrDict(self.affinities[local_rank if len(self.affinities) > 1 else 0])
+        if self.seed is not None:
+            self.seed += rank
+        cuda_idx = self.affinity.get("cuda_idx")
+        if cuda_idx is not None:
+            torch.cuda.set_device(cuda_idx)
+        backend = self.backend or ("gloo" if cuda_idx is None else "nccl")
+        dist.init_process_group(backend, init_method=init_method, rank=rank, world_size=world_size,
+            timeout=datetime.timedelta(seconds=self.timeout_s))
+        try:
+            super().train()
+        finally:
+            dist.destroy_process_group()
+
+    def startup(self) -> int:
+        """Also make the agent data-parallel (rank 0's state to every rank)
+        and average the gradients of the algorithm's own parameters."""
+        n_itr = super().startup()
+        self.agent.data_parallel()
+        average_algo_gradients(self.algo, self.agent, self.world_size)
+        return n_itr
+
+    def store_diagnostics(self, itr: int, traj_infos: list, opt_info) -> None:
+        """Gather every rank's trajectories to rank 0 (which first checks
+        that the spawned ranks are alive)."""
+        if self.rank == 0:
+            self.check_ranks()
+        parts = [None] * self.world_size if self.rank == 0 else None
+        dist.gather_object(traj_infos, parts, dst=0)
+        if self.rank == 0:
+            traj_infos = [traj_info for part in parts for traj_info in part]
+        super().store_diagnostics(itr, traj_infos, opt_info)
+
+
+def average_algo_gradients(algo, agent, world_size: int) -> None:
+    """Average over the ranks, during backward, the gradients of parameters
+    that the algorithm's optimizers train and the agent does not hold (e.g.
+    SAC's temperature): data-parallel models average their own."""
+    agent_params = {id(p) for p in agent.parameters()}
+    optimizers = [v for v in vars(algo).values() if isinstance(v, torch.optim.Optimizer)]
+    for optimizer in optimizers:
+        for group in optimizer.param_groups:
+            for param in group["params"]:
+                if id(param) not in agent_params and param.requires_grad:
+                    param.register_post_accumulate_grad_hook(_AverageGradient(world_size))
+
+
+class _AverageGradient:
+    """Post-accumulate-grad hook: all-reduce the gradient and divide by the world size."""
+
+    def __init__(self, world_size: int) -> None:
+        self.world_size = world_size
+
+    def __call__(self, param: torch.Tensor) -> None:
+        dist.all_reduce(param.grad)
+        param.grad.div_(self.world_size)
+
+
+class SyncRl(SyncRlMixin, MinibatchRl):
+    """Data-parallel MinibatchRl: logs statistics of the last
+    ``log_traj_window`` training trajectories of all ranks (see SyncRlMixin)."""
+
+
+class SyncRlEval(SyncRlMixin, MinibatchRlEval):
+    """Data-parallel MinibatchRlEval: rank 0 evaluates the agent and logs the
+    evaluation's statistics; the other ranks go on to the next batch."""
+
+    def evaluate_agent(self, itr: int):
+        """Rank 0's evaluation; ``([], 0.0)`` on the other ranks."""
+        if self.rank != 0:
+            return [], 0.0
+        return super().evaluate_agent(itr)
