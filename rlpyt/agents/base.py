@@ -8,6 +8,7 @@ import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
+from rlpyt.models.utils import strip_ddp_state_dict
 from rlpyt.utils.buffer import buffer_func, buffer_to
 from rlpyt.utils.collections import namedarraytuple
 
@@ -15,17 +16,6 @@ AgentInputs = namedarraytuple("AgentInputs", ["observation", "prev_action", "pre
 AgentInputsRnn = namedarraytuple("AgentInputsRnn",
     ["observation", "prev_action", "prev_reward", "init_rnn_state"])
 AgentStep = namedarraytuple("AgentStep", ["action", "agent_info"])
-
-_DDP_PREFIX = "module."
-
-
-def strip_ddp_state_dict(state_dict: dict) -> dict:
-    """``state_dict`` with the ``module.`` prefix that DistributedDataParallel
-    puts before every key removed, so that the state of a data-parallel model
-    loads into a plain one (keys without the prefix are kept as they are)."""
-    return type(state_dict)((k[len(_DDP_PREFIX):] if k.startswith(_DDP_PREFIX) else k, v)
-        for k, v in state_dict.items())
-
 
 def unwrap_ddp(module: torch.nn.Module) -> torch.nn.Module:
     """The module inside a DistributedDataParallel wrapper (``module`` itself
@@ -39,7 +29,7 @@ def wrap_ddp(module: torch.nn.Module, device: torch.device) -> DistributedDataPa
     broadcast at each forward (a forward on one rank alone, e.g. rank 0's
     evaluation, needs no other rank)."""
     device_ids = None if device.type == "cpu" else [device.index]
-    return DistributedDataParallel(module, device_ids=device_ids, broadcast_buffers=False)
+    return DistributedDataParallel(module, device_ids=device_ids, forward_sync_buffers=False)
 
 
 def _state_tensors(state: dict):

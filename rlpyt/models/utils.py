@@ -54,3 +54,15 @@ def update_module(target: torch.nn.Module, source: torch.nn.Module, tau: float =
     state dicts: parameters and buffers are matched in registration order (the
     target is a copy of the source)."""
     lerp_tensors([*target.parameters(), *target.buffers()], [*source.parameters(), *source.buffers()], tau)
+
+
+DDP_PREFIX = "module."
+"""What DistributedDataParallel puts before every key of the wrapped model's state."""
+
+
+def strip_ddp_state_dict(state_dict: dict) -> dict:
+    """``state_dict`` with the ``module.`` prefix that DistributedDataParallel
+    puts before every key removed, so that the state of a data-parallel model
+    loads into a plain one (keys without the prefix are kept as they are)."""
+    return type(state_dict)((k[len(DDP_PREFIX):] if k.startswith(DDP_PREFIX) else k, v)
+        for k, v in state_dict.items())

@@ -125,7 +125,8 @@ class SyncRlMixin:
     rank 0 evaluation longer than this, ends the run).
     """
 
-    def __init__(self, *args, affinity: list | dict | None = None, timeout_s: float = 20.0,
+    def __init__(self, algo, agent, sampler, n_steps: int, seed: int | None = None,
+            affinity: list | dict | None = None, log_interval_steps: int = int(1e5), timeout_s: float = 20.0,
             backend: str | None = None, **kwargs) -> None:
         owner = type(self).__name__
         affinities = [affinity or {}] if affinity is None or isinstance(affinity, dict) else list(affinity)
@@ -134,7 +135,8 @@ class SyncRlMixin:
                 f"got {affinity!r}")
         if not timeout_s > 0:
             raise ValueError(f"{owner}: timeout_s must be > 0, got {timeout_s!r}")
-        super().__init__(*args, affinity=affinities[0], **kwargs)
+        super().__init__(algo=algo, agent=agent, sampler=sampler, n_steps=n_steps, seed=seed,
+            affinity=affinities[0], log_interval_steps=log_interval_steps, **kwargs)
         self.affinities = affinities
         self.timeout_s = timeout_s
         self.backend = backend

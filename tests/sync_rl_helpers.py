@@ -1,0 +1,121 @@
+"""Small SyncRl runs for tests/test_sync_rl.py and tests/sync_rl_torchrun_script.py:
+a runner that saves each rank's final agent and optimizer state to a file,
+and an algorithm that raises on one rank."""
+from __future__ import annotations
+
+import os
+
+import torch
+
+from rlpyt.agents.dqn.dqn_agent import DqnAgent
+from rlpyt.agents.pg.categorical import CategoricalPgAgent
+from rlpyt.agents.qpg.sac_agent import SacAgent
+from rlpyt.algos.dqn.dqn import DQN
+from rlpyt.algos.pg.a2c import A2C
+from rlpyt.algos.pg.ppo import PPO
+from rlpyt.algos.qpg.sac import SAC
+from rlpyt.envs.gym import make as gym_make
+from rlpyt.runners.sync_rl import SyncRl
+from rlpyt.samplers.serial.sampler import SerialSampler
+
+SMALL = dict(hidden_sizes=[8])
+ONE_THREAD = dict(master_torch_threads=1, set_affinity=False)
+
+
+class StateSavingSyncRl(SyncRl):
+    """SyncRl that writes each rank's final ``agent.state_dict()`` and
+    ``algo.optim_state_dict()`` to ``<state_dir>/rank<r>.pt``."""
+
+    def __init__(self, *args, state_dir: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.state_dir = state_dir
+
+    def shutdown(self) -> None:
+        """Save this rank's state, then shut down."""
+        torch.save(dict(agent=self.agent.state_dict(), optim=self.algo.optim_state_dict()),
+            os.path.join(self.state_dir, f"rank{self.rank}.pt"))
+        super().shutdown()
+
+
+class RaisingA2C(A2C):
+    """A2C that raises on rank ``fail_rank`` at iteration ``fail_itr``."""
+
+    def __init__(self, fail_rank: int, fail_itr: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.fail_rank = fail_rank
+        self.fail_itr = fail_itr
+
+    def initialize(self, *args, rank: int = 0, **kwargs) -> None:
+        """Remember the rank."""
+        super().initialize(*args, rank=rank, **kwargs)
+        self.rank = rank
+
+    def optimize_agent(self, itr: int, samples):
+        """Raise on the failing rank and iteration."""
+        if self.rank == self.fail_rank and itr == self.fail_itr:
+            raise ValueError(f"deliberate failure on rank {self.rank}")
+        return super().optimize_agent(itr, samples)
+
+
+def cartpole_sampler(batch_T: int = 8, batch_B: int = 2) -> SerialSampler:
+    """A small CartPole SerialSampler."""
+    return SerialSampler(EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"), batch_T=batch_T, batch_B=batch_B,
+        max_decorrelation_steps=0)
+
+
+def algo_agent_sampler(name: str):
+    """``(algo, agent, sampler)`` of a tiny run of A2C, PPO, DQN or SAC."""
+    if name == "a2c":
+        return A2C(), CategoricalPgAgent(model_kwargs=SMALL), cartpole_sampler()
+    if name == "ppo":
+        return PPO(minibatches=2, epochs=2), CategoricalPgAgent(model_kwargs=SMALL), cartpole_sampler()
+    if name == "dqn":
+        algo = DQN(min_steps_learn=16, batch_size=8, replay_size=200, target_update_interval=2, eps_steps=64)
+        return algo, DqnAgent(model_kwargs=SMALL), cartpole_sampler()
+    if name == "sac":
+        algo = SAC(min_steps_learn=16, batch_size=8, replay_size=200, replay_ratio=8)
+        sampler = SerialSampler(EnvCls=gym_make, env_kwargs=dict(id="Pendulum-v1"), batch_T=8, batch_B=2,
+            max_decorrelation_steps=0)
+        return algo, SacAgent(model_kwargs=SMALL, q_model_kwargs=SMALL), sampler
+    raise ValueError(f"unknown run {name!r}")
+
+
+def cartpole_batch(n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """A fixed batch of ``n`` CartPole agent inputs (observation, prev_action, prev_reward)."""
+    generator = torch.Generator().manual_seed(123)
+    return (torch.randn(n, 4, generator=generator), torch.randint(2, (n,), generator=generator),
+        torch.randn(n, generator=generator))
+
+
+def agent_loss(agent, inputs) -> torch.Tensor:
+    """A loss through the policy and the value heads of a CategoricalPgAgent."""
+    dist_info, value = agent(*inputs)
+    return (value ** 2).mean() + (dist_info.prob[..., 0] ** 3).mean()
+
+
+def make_cartpole_agent(seed: int) -> CategoricalPgAgent:
+    """A CategoricalPgAgent for CartPole, its model initialized from ``seed``."""
+    torch.manual_seed(seed)
+    agent = CategoricalPgAgent(model_kwargs=SMALL)
+    agent.initialize(gym_make("CartPole-v1").spaces)
+    return agent
+
+
+def ddp_gradient_rank(rank: int, world_size: int, init_method: str, batch_size: int, out_dir: str) -> None:
+    """One rank of the gradient test: a data-parallel agent (seeded per rank;
+    data_parallel gives it rank 0's model) backpropagates on its share of
+    ``cartpole_batch(batch_size)``; the averaged gradients go to ``<out_dir>/grad<rank>.pt``."""
+    import torch.distributed as dist
+
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=init_method, rank=rank, world_size=world_size)
+    try:
+        agent = make_cartpole_agent(seed=rank)
+        agent.data_parallel()
+        share = batch_size // world_size
+        inputs = tuple(x[rank * share:(rank + 1) * share] for x in cartpole_batch(batch_size))
+        agent_loss(agent, inputs).backward()
+        torch.save({name: p.grad for name, p in agent.named_parameters()},
+            os.path.join(out_dir, f"grad{rank}.pt"))
+    finally:
+        dist.destroy_process_group()

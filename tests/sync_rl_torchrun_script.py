@@ -1,0 +1,20 @@
+"""Run by torchrun in tests/test_sync_rl.py: a tiny A2C SyncRl in torchrun's
+process group, saving this rank's final state to ``<argv[1]>/rank<r>.pt``."""
+import sys
+
+import torch
+
+from tests.sync_rl_helpers import ONE_THREAD, StateSavingSyncRl, algo_agent_sampler
+
+
+def main(state_dir: str) -> None:
+    """Train a few iterations on this process's rank."""
+    torch.set_num_threads(1)
+    algo, agent, sampler = algo_agent_sampler("a2c")
+    runner = StateSavingSyncRl(algo=algo, agent=agent, sampler=sampler, n_steps=128, seed=5,
+        affinity=ONE_THREAD, log_interval_steps=64, state_dir=state_dir)
+    runner.train()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,138 @@
+"""SyncRl on 2 CPU processes (gloo): ranks stay bitwise equal, gradients are
+the union batch's, one run folder counts every rank, a failing rank ends the
+run naming itself, and torchrun-launched processes train together."""
+import csv
+import glob
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from rlpyt.models.utils import strip_ddp_state_dict
+from rlpyt.agents.pg.categorical import CategoricalPgAgent
+from rlpyt.envs.gym import make as gym_make
+from rlpyt.runners.sync_rl import RankFailure, SyncRl, find_free_port
+from rlpyt.utils.logging.context import logger_context
+from tests.sync_rl_helpers import (ONE_THREAD, SMALL, RaisingA2C, StateSavingSyncRl, agent_loss,
+    algo_agent_sampler, cartpole_batch, cartpole_sampler, ddp_gradient_rank, make_cartpole_agent)
+
+pytestmark = pytest.mark.usefixtures("data_dir")
+
+TWO_RANKS = [ONE_THREAD, ONE_THREAD]
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def flat_state(state, path=""):
+    """``{path: leaf}`` of a nested state (dicts, lists, tuples)."""
+    if isinstance(state, dict):
+        items = state.items()
+    elif isinstance(state, (list, tuple)):
+        items = enumerate(state)
+    else:
+        return {path: state}
+    return {k: v for key, value in items for k, v in flat_state(value, f"{path}/{key}").items()}
+
+
+def assert_bitwise_equal(a: dict, b: dict) -> None:
+    """Same keys; equal tensors (bitwise) and equal other leaves."""
+    flat_a, flat_b = flat_state(a), flat_state(b)
+    assert flat_a.keys() == flat_b.keys()
+    for key, value in flat_a.items():
+        if isinstance(value, torch.Tensor):
+            assert torch.equal(value, flat_b[key]), key
+        else:
+            assert value == flat_b[key], key
+
+
+def load_rank_states(state_dir) -> tuple[dict, dict]:
+    """The states both ranks saved."""
+    return tuple(torch.load(os.path.join(state_dir, f"rank{r}.pt"), weights_only=False) for r in (0, 1))
+
+
+@pytest.mark.parametrize("name", ["a2c", "ppo", "dqn", "sac"])
+def test_ranks_end_with_equal_parameters_and_optimizers(name, tmp_path):
+    algo, agent, sampler = algo_agent_sampler(name)
+    runner = StateSavingSyncRl(algo=algo, agent=agent, sampler=sampler, n_steps=192, seed=3,
+        affinity=TWO_RANKS, log_interval_steps=64, state_dir=str(tmp_path))
+    runner.train()
+    rank0, rank1 = load_rank_states(tmp_path)
+    assert_bitwise_equal(rank0, rank1)
+    optimizer_steps = [v for k, v in flat_state(rank0["optim"]).items() if k.endswith("/step")]
+    assert optimizer_steps and all(float(step) > 0 for step in optimizer_steps)
+    assert not any("module." in key for key in flat_state(rank0["agent"]))
+
+
+def test_averaged_gradient_is_the_union_batch_gradient(tmp_path):
+    batch_size, world_size = 8, 2
+    context = multiprocessing.get_context("spawn")
+    init_method = f"tcp://127.0.0.1:{find_free_port()}"
+    processes = [context.Process(target=ddp_gradient_rank, args=(rank, world_size, init_method, batch_size,
+        str(tmp_path))) for rank in range(world_size)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+    assert [p.exitcode for p in processes] == [0, 0]
+    agent = make_cartpole_agent(seed=0)
+    agent_loss(agent, cartpole_batch(batch_size)).backward()
+    expected = {name: p.grad for name, p in agent.named_parameters()}
+    for rank in range(world_size):
+        grads = torch.load(os.path.join(tmp_path, f"grad{rank}.pt"))
+        assert grads.keys() == expected.keys()
+        for name, grad in grads.items():
+            torch.testing.assert_close(grad, expected[name], rtol=1e-5, atol=1e-7)
+
+
+def test_one_run_folder_counts_every_rank_and_its_snapshot_loads_in_one_process(data_dir):
+    algo, agent, sampler = algo_agent_sampler("a2c")
+    runner = SyncRl(algo=algo, agent=agent, sampler=sampler, n_steps=256, seed=1, affinity=TWO_RANKS,
+        log_interval_steps=64)
+    with logger_context("sync", 0, "sync", dict(x=1), snapshot_mode="last") as exp_dir:
+        runner.train()
+    assert glob.glob(os.path.join(data_dir, "**", "progress.csv"), recursive=True) == [
+        os.path.join(exp_dir, "progress.csv")]
+    with open(os.path.join(exp_dir, "progress.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    both_ranks_batch = 2 * sampler.batch_spec.size
+    assert [int(float(r["Diagnostics/CumSteps"])) for r in rows] == [64, 128, 192, 256]
+    assert int(float(rows[-1]["Diagnostics/Iteration"])) == 256 // both_ranks_batch - 1
+    snapshot = torch.load(os.path.join(exp_dir, "params.pkl"), weights_only=False)
+    restored = CategoricalPgAgent(model_kwargs=SMALL, initial_model_state_dict=snapshot["agent_state_dict"])
+    restored.initialize(gym_make("CartPole-v1").spaces)
+    assert_bitwise_equal(restored.state_dict(), snapshot["agent_state_dict"])
+
+
+def test_strip_ddp_state_dict():
+    state = {"module.fc.weight": 1, "fc.bias": 2}
+    assert strip_ddp_state_dict(state) == {"fc.weight": 1, "fc.bias": 2}
+
+
+@pytest.mark.parametrize("fail_rank,error,match", [
+    (1, RankFailure, r"SyncRl rank 1 failed:(.|\n)*deliberate failure on rank 1"),
+    (0, ValueError, "deliberate failure on rank 0"),
+])
+def test_a_failing_rank_ends_the_run(fail_rank, error, match):
+    runner = SyncRl(algo=RaisingA2C(fail_rank=fail_rank, fail_itr=2), agent=CategoricalPgAgent(model_kwargs=SMALL),
+        sampler=cartpole_sampler(), n_steps=10**6, seed=1, affinity=TWO_RANKS, log_interval_steps=64)
+    start = time.time()
+    with pytest.raises(error, match=match):
+        runner.train()
+    assert time.time() - start < 30
+    assert multiprocessing.active_children() == []
+
+
+def test_torchrun_nodes_train_to_equal_parameters(tmp_path):
+    endpoint = f"127.0.0.1:{find_free_port()}"
+    torchrun = os.path.join(os.path.dirname(sys.executable), "torchrun")
+    env = dict(os.environ, PYTHONPATH=REPO)
+    nodes = [subprocess.Popen([torchrun, "--nnodes=2", "--nproc-per-node=1", f"--node-rank={node}",
+        "--rdzv-backend=c10d", f"--rdzv-endpoint={endpoint}", os.path.join(REPO, "tests", "sync_rl_torchrun_script.py"),
+        str(tmp_path)], env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for node in (0, 1)]
+    outputs = [node.communicate(timeout=120)[0].decode() for node in nodes]
+    assert [node.returncode for node in nodes] == [0, 0], outputs
+    rank0, rank1 = load_rank_states(tmp_path)
+    assert_bitwise_equal(rank0, rank1)
