@@ -2,6 +2,7 @@
 one, the state passed through torch.save) repeats the steps that followed the
 snapshot, resets included."""
 import io
+import pickle
 import threading
 
 import gymnasium
@@ -78,8 +79,8 @@ def test_gym_state_is_a_copy():
     state = env.get_state()
     before = through_torch_save(state)
     play(env, [0] * 5, gym_done)
-    (_, unwrapped), = [layer for layer in state["layers"] if layer[0] == "CartPoleEnv"]
-    (_, unwrapped_before), = [layer for layer in before["layers"] if layer[0] == "CartPoleEnv"]
+    (_, unwrapped), = [layer for layer in pickle.loads(state)["layers"] if layer[0] == "CartPoleEnv"]
+    (_, unwrapped_before), = [layer for layer in pickle.loads(before)["layers"] if layer[0] == "CartPoleEnv"]
     np.testing.assert_array_equal(unwrapped["state"], unwrapped_before["state"])
 
 

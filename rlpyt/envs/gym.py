@@ -161,15 +161,17 @@ class GymEnvWrapper(Env):
         """The env spec's ``max_episode_steps`` (None without a time limit)."""
         return self._horizon
 
-    def get_state(self) -> dict:
-        """A pickled-and-restored copy of the Gymnasium env's state and this
-        wrapper's (see the class docstring); independent of the live env."""
+    def get_state(self) -> bytes:
+        """The Gymnasium env's state and this wrapper's (see the class
+        docstring), pickled: independent of the live env, and one object for
+        a checkpoint to write (pickling the object graph again per checkpoint
+        would cost as much as taking it)."""
         layers = [(type(layer).__qualname__, {key: value for key, value in vars(layer).items()
             if _is_state(key, value)}) for layer in _layers(self.env)]
         state = dict(layers=layers, reset_seed=self._reset_seed, info_fields=self._info_fields,
             action_space=vars(self._action_space))
         try:
-            return pickle.loads(pickle.dumps(state))
+            return pickle.dumps(state)
         except Exception as err:
             raise TypeError(self._unpicklable(layers, err)) from err
 
@@ -189,7 +191,7 @@ class GymEnvWrapper(Env):
         spec = getattr(self.env, "spec", None)
         return repr(spec.id) if spec is not None else type(self.env.unwrapped).__name__
 
-    def set_state(self, state: dict) -> None:
+    def set_state(self, state: bytes) -> None:
         """Restore a ``get_state`` of an env made the same way (same wrappers).
 
         Attributes are copied from ``state`` (which stays usable); random
@@ -200,11 +202,11 @@ class GymEnvWrapper(Env):
         """
         layers = _layers(self.env)
         names = [type(layer).__qualname__ for layer in layers]
+        state = pickle.loads(state)
         saved_names = [name for name, _ in state["layers"]]
         if names != saved_names:
             raise ValueError(f"GymEnvWrapper.set_state: the state is of env layers {saved_names}; "
                 f"this env has {names}")
-        state = pickle.loads(pickle.dumps(state))
         for layer, (_, attributes) in zip(layers, state["layers"]):
             for key in [key for key, value in vars(layer).items() if _is_state(key, value)]:
                 if key not in attributes:

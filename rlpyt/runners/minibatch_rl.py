@@ -12,7 +12,7 @@ from rlpyt.utils.checks import check_count, check_number
 from rlpyt.utils.collections import AttrDict
 from rlpyt.utils.launching.affinity import apply_process_affinity
 from rlpyt.utils.logging import logger
-from rlpyt.utils.checkpoint import load_checkpoint, save_checkpoint
+from rlpyt.utils.checkpoint import CheckpointWriter, load_checkpoint
 from rlpyt.utils.seed import get_rng_state, make_seed, set_rng_state, set_seed
 
 _STAT_SUFFIXES = ("Average", "Std", "Median", "Min", "Max")
@@ -115,12 +115,17 @@ class MinibatchRlBase(BaseRunner):
             if not k.startswith("_")]
         self._progress = None
         self._log_rows = 0
+        self._checkpoint_writer = CheckpointWriter()
 
     def shutdown(self) -> None:
-        """Close the progress bar and the sampler (also after an error or Ctrl-C)."""
+        """Finish the last checkpoint's commit; close the progress bar and the
+        sampler (also after an error or Ctrl-C)."""
         if self._progress is not None:
             self._progress.close()
-        self.sampler.shutdown()
+        try:
+            self._checkpoint_writer.wait()
+        finally:
+            self.sampler.shutdown()
 
     def get_itr_snapshot(self, itr: int) -> dict:
         """What a snapshot holds: counters, agent and optimizer state."""
@@ -167,7 +172,7 @@ class MinibatchRlBase(BaseRunner):
         algo_state, arrays = self.algo.checkpoint_state()
         state = dict(itr=itr, runner=self.runner_state(), agent=self.agent.checkpoint_state(),
             algo=algo_state, sampler=self.sampler.checkpoint_state(), rng=get_rng_state())
-        save_checkpoint(run_dir, state=state, arrays=arrays,
+        self._checkpoint_writer.save(run_dir, state=state, arrays=arrays,
             info=dict(itr=itr, n_itr=self.n_itr, progress_rows=self._log_rows, finished=itr + 1 >= self.n_itr))
 
     def resume_from_checkpoint(self) -> int:

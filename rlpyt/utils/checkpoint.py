@@ -19,10 +19,12 @@ file that is torn or foreign.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,13 +84,10 @@ def _check_array_name(name: str) -> None:
         raise ValueError(f"save_checkpoint: array name {name!r} must be a plain file name")
 
 
-def save_checkpoint(run_dir: str, state: dict, arrays: dict | None = None, info: dict | None = None) -> str:
-    """Write and commit a checkpoint of ``state`` (torch-saveable) and
-    ``arrays`` (name -> numpy array) in ``run_dir``; ``info`` (JSON-able)
-    goes into the pointer, readable without loading the rest
-    (:func:`read_checkpoint_info`). Returns the checkpoint's folder."""
-    arrays = dict(arrays or {})
-    info = dict(info or {})
+def _prepare(run_dir: str, state: dict, arrays: dict) -> tuple[str, bytes, dict]:
+    """The part of a save that must happen now, while the run waits: a
+    temporary folder with the arrays written (from the live buffers) and the
+    state serialized; returns ``(folder, state bytes, sizes)``."""
     tmp = tempfile.mkdtemp(dir=run_dir, prefix=_TMP_PREFIX, suffix=".tmp")
     try:
         if arrays:
@@ -99,12 +98,25 @@ def save_checkpoint(run_dir: str, state: dict, arrays: dict | None = None, info:
             rel = os.path.join(_ARRAYS, f"{name}.npy")
             sizes[rel] = _write_synced(os.path.join(tmp, rel),
                 lambda f, a=array: np.save(f, np.ascontiguousarray(a), allow_pickle=False))
-        sizes[_STATE] = _write_synced(os.path.join(tmp, _STATE), lambda f: torch.save(state, f))
-        manifest = dict(format=FORMAT, version=VERSION, sizes=sizes, state_sha256=_sha256(os.path.join(tmp, _STATE)),
-            arrays=sorted(arrays))
-        _write_synced(os.path.join(tmp, _MANIFEST), lambda f: f.write(json.dumps(manifest).encode()))
         if arrays:
             _fsync_dir(os.path.join(tmp, _ARRAYS))
+        buffer = io.BytesIO()
+        torch.save(state, buffer)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp, buffer.getvalue(), sizes
+
+
+def _commit(run_dir: str, tmp: str, payload: bytes, sizes: dict, info: dict) -> str:
+    """Write the state, the manifest and the pointer, fsyncing each, and make
+    the folder the run's checkpoint; returns the folder."""
+    try:
+        sizes = dict(sizes, **{_STATE: _write_synced(os.path.join(tmp, _STATE), lambda f: f.write(payload))})
+        arrays = sorted(os.path.splitext(os.path.basename(rel))[0] for rel in sizes if rel != _STATE)
+        manifest = dict(format=FORMAT, version=VERSION, sizes=sizes,
+            state_sha256=hashlib.sha256(payload).hexdigest(), arrays=arrays)
+        _write_synced(os.path.join(tmp, _MANIFEST), lambda f: f.write(json.dumps(manifest).encode()))
         _fsync_dir(tmp)
         name = f"checkpoint-{info.get('itr', 0)}-{os.path.basename(tmp)[len(_TMP_PREFIX):-len('.tmp')]}"
         folder = os.path.join(run_dir, name)
@@ -120,6 +132,50 @@ def save_checkpoint(run_dir: str, state: dict, arrays: dict | None = None, info:
     _fsync_dir(run_dir)
     remove_leftovers(run_dir)
     return folder
+
+
+def save_checkpoint(run_dir: str, state: dict, arrays: dict | None = None, info: dict | None = None) -> str:
+    """Write and commit a checkpoint of ``state`` (torch-saveable) and
+    ``arrays`` (name -> numpy array) in ``run_dir``; ``info`` (JSON-able)
+    goes into the pointer, readable without loading the rest
+    (:func:`read_checkpoint_info`). Returns the checkpoint's folder."""
+    tmp, payload, sizes = _prepare(run_dir, state, dict(arrays or {}))
+    return _commit(run_dir, tmp, payload, sizes, dict(info or {}))
+
+
+class CheckpointWriter:
+    """Saves checkpoints as ``save_checkpoint`` does, committing each in a
+    background thread: the caller waits only while the arrays are written
+    and the state serialized (a consistent snapshot of the run), not for the
+    fsyncs and the commit. One commit at a time: the next save, and
+    :meth:`wait`, first wait for the previous one and raise its error."""
+
+    def __init__(self) -> None:
+        self._thread = None
+        self._error = None
+
+    def save(self, run_dir: str, state: dict, arrays: dict | None = None, info: dict | None = None) -> None:
+        """Snapshot ``state`` and ``arrays`` now; commit in the background."""
+        self.wait()
+        tmp, payload, sizes = _prepare(run_dir, state, dict(arrays or {}))
+        self._thread = threading.Thread(target=self._commit, name="rlpyt-checkpoint",
+            args=(run_dir, tmp, payload, sizes, dict(info or {})), daemon=True)
+        self._thread.start()
+
+    def _commit(self, *args) -> None:
+        try:
+            _commit(*args)
+        except BaseException as error:
+            self._error = error
+
+    def wait(self) -> None:
+        """Wait for the last commit; raise its error, if it failed."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
 
 
 def _read_json(path: str, what: str) -> dict:

@@ -30,12 +30,15 @@ def get_rng_state() -> dict:
 
     For checkpoints: ``set_rng_state`` of the result makes the following
     draws repeat. The dict holds only Python values and torch tensors, so it
-    loads with ``torch.load(..., weights_only=True)``.
+    loads with ``torch.load(..., weights_only=True)``; the generators' words
+    are tensors rather than lists of ints, so a checkpoint pickles a few
+    objects instead of a thousand.
     """
     kind, key, pos, has_gauss, cached_gaussian = np.random.get_state()
+    version, words, gauss_next = random.getstate()
     state = {
-        "python": random.getstate(),
-        "numpy": {"bit_generator": kind, "key": key.tolist(), "pos": int(pos),
+        "python": {"version": version, "words": torch.tensor(words, dtype=torch.int64), "gauss_next": gauss_next},
+        "numpy": {"bit_generator": kind, "key": torch.from_numpy(key.astype(np.int64)), "pos": int(pos),
             "has_gauss": int(has_gauss), "cached_gaussian": float(cached_gaussian)},
         "torch": torch.get_rng_state(),
     }
@@ -53,9 +56,9 @@ def set_rng_state(state: dict) -> None:
     missing = [key for key in ("python", "numpy", "torch") if key not in state]
     if missing:
         raise ValueError(f"set_rng_state: state lacks {missing}; pass what get_rng_state returned")
-    numpy_state = state["numpy"]
-    random.setstate(state["python"])
-    np.random.set_state((numpy_state["bit_generator"], np.asarray(numpy_state["key"], dtype=np.uint32),
+    numpy_state, python_state = state["numpy"], state["python"]
+    random.setstate((python_state["version"], tuple(python_state["words"].tolist()), python_state["gauss_next"]))
+    np.random.set_state((numpy_state["bit_generator"], numpy_state["key"].numpy().astype(np.uint32),
         numpy_state["pos"], numpy_state["has_gauss"], numpy_state["cached_gaussian"]))
     torch.set_rng_state(state["torch"])
     cuda_states = state.get("torch_cuda")
