@@ -166,7 +166,7 @@ def ppo_throughput(checkpoint: bool, n_steps: int, directory: str) -> tuple[floa
     runner.save_itr_snapshot = timed(runner.save_itr_snapshot, spent)
     logger.disable()
     try:
-        with logger_context(tempfile.mkdtemp(dir=directory), 0, "ppo", {},
+        with tempfile.TemporaryDirectory(dir=directory) as log_dir, logger_context(log_dir, 0, "ppo", {},
                 snapshot_mode="last" if checkpoint else "none", resume=False):
             start = time.perf_counter()
             runner.train()

@@ -128,7 +128,7 @@ def test_a_failing_rank_ends_the_run(fail_rank, error, match):
 def test_torchrun_nodes_train_to_equal_parameters(tmp_path):
     endpoint = f"127.0.0.1:{find_free_port()}"
     torchrun = os.path.join(os.path.dirname(sys.executable), "torchrun")
-    env = dict(os.environ, PYTHONPATH=REPO)
+    env = dict(os.environ, PYTHONPATH=REPO, TMPDIR=str(tmp_path))  # torchrun's scratch folders stay in tmp_path
     nodes = [subprocess.Popen([torchrun, "--nnodes=2", "--nproc-per-node=1", f"--node-rank={node}",
         "--rdzv-backend=c10d", f"--rdzv-endpoint={endpoint}", os.path.join(REPO, "tests", "sync_rl_torchrun_script.py"),
         str(tmp_path)], env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for node in (0, 1)]

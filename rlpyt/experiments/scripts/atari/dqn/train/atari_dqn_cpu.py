@@ -12,23 +12,19 @@ from rlpyt.agents.dqn.atari.atari_dqn_agent import AtariDqnAgent
 from rlpyt.algos.dqn.dqn import DQN
 from rlpyt.envs.atari.atari_env import AtariEnv, AtariTrajInfo
 from rlpyt.experiments.configs.atari.dqn.atari_dqn import configs
-from rlpyt.experiments.scripts.common import load_config, train
+from rlpyt.experiments.scripts.common import train_preset
 from rlpyt.runners.minibatch_rl import MinibatchRlEval
 from rlpyt.samplers.parallel.cpu.collectors import CpuResetCollector
 from rlpyt.samplers.parallel.cpu.sampler import CpuSampler
 
 
 def build_and_train(slot_affinity_code: str, log_dir: str, run_ID: str, config_key: str) -> None:
-    """Build sampler, algorithm and agent from the preset and train one run."""
-    config = load_config(configs, config_key, log_dir)
-    config["eval_env"]["game"] = config["env"]["game"]
+    """Train one run of preset ``config_key`` through ``train_preset``."""
     # rlpyt used CpuWaitResetCollector; DQN here does not take wait-reset collectors yet.
-    sampler = CpuSampler(EnvCls=AtariEnv, env_kwargs=config["env"], CollectorCls=CpuResetCollector,
-        TrajInfoCls=AtariTrajInfo, eval_env_kwargs=config["eval_env"], **config["sampler"])
-    algo = DQN(optim_kwargs=config["optim"], **config["algo"])
-    agent = AtariDqnAgent(model_kwargs=config["model"], **config["agent"])
-    train(MinibatchRlEval, algo=algo, agent=agent, sampler=sampler, config=config,
-        name=config["env"]["game"], slot_affinity_code=slot_affinity_code, log_dir=log_dir, run_ID=run_ID)
+    train_preset(SamplerCls=CpuSampler, CollectorCls=CpuResetCollector, EnvCls=AtariEnv,
+                 TrajInfoCls=AtariTrajInfo, AlgoCls=DQN, AgentCls=AtariDqnAgent, RunnerCls=MinibatchRlEval,
+                 configs=configs, config_key=config_key, slot_affinity_code=slot_affinity_code,
+                 log_dir=log_dir, run_ID=run_ID)
 
 
 if __name__ == "__main__":

@@ -14,23 +14,19 @@ from rlpyt.agents.dqn.atari.atari_dqn_agent import AtariDqnAgent
 from rlpyt.algos.dqn.dqn import DQN
 from rlpyt.envs.atari.atari_env import AtariEnv, AtariTrajInfo
 from rlpyt.experiments.configs.atari.dqn.atari_dqn import configs
-from rlpyt.experiments.scripts.common import load_config, train
+from rlpyt.experiments.scripts.common import train_preset
 from rlpyt.runners.minibatch_rl import MinibatchRl
 from rlpyt.samplers.parallel.gpu.collectors import GpuResetCollector
 from rlpyt.samplers.parallel.gpu.sampler import GpuSampler
 
 
 def build_and_train(slot_affinity_code: str, log_dir: str, run_ID: str, config_key: str) -> None:
-    """Build sampler, algorithm and agent from the preset and train one run."""
-    config = load_config(configs, config_key, log_dir)
-    config["eval_env"]["game"] = config["env"]["game"]
+    """Train one run of preset ``config_key`` through ``train_preset``."""
     # rlpyt used GpuWaitResetCollector; DQN here does not take wait-reset collectors yet.
-    sampler = GpuSampler(EnvCls=AtariEnv, env_kwargs=config["env"], CollectorCls=GpuResetCollector,
-        TrajInfoCls=AtariTrajInfo, eval_env_kwargs=config["eval_env"], **config["sampler"])
-    algo = DQN(optim_kwargs=config["optim"], **config["algo"])
-    agent = AtariDqnAgent(model_kwargs=config["model"], **config["agent"])
-    train(MinibatchRl, algo=algo, agent=agent, sampler=sampler, config=config, name=config["env"]["game"],
-        slot_affinity_code=slot_affinity_code, log_dir=log_dir, run_ID=run_ID)
+    train_preset(SamplerCls=GpuSampler, CollectorCls=GpuResetCollector, EnvCls=AtariEnv,
+                 TrajInfoCls=AtariTrajInfo, AlgoCls=DQN, AgentCls=AtariDqnAgent, RunnerCls=MinibatchRl,
+                 configs=configs, config_key=config_key, slot_affinity_code=slot_affinity_code,
+                 log_dir=log_dir, run_ID=run_ID)
 
 
 if __name__ == "__main__":

@@ -13,21 +13,18 @@ from rlpyt.agents.pg.atari import AtariFfAgent
 from rlpyt.algos.pg.ppo import PPO
 from rlpyt.envs.atari.atari_env import AtariEnv, AtariTrajInfo
 from rlpyt.experiments.configs.atari.pg.atari_ff_ppo import configs
-from rlpyt.experiments.scripts.common import load_config, train
+from rlpyt.experiments.scripts.common import train_preset
 from rlpyt.runners.minibatch_rl import MinibatchRl
 from rlpyt.samplers.parallel.gpu.collectors import GpuWaitResetCollector
 from rlpyt.samplers.parallel.gpu.sampler import GpuSampler
 
 
 def build_and_train(slot_affinity_code: str, log_dir: str, run_ID: str, config_key: str) -> None:
-    """Build sampler, algorithm and agent from the preset and train one run."""
-    config = load_config(configs, config_key, log_dir)
-    sampler = GpuSampler(EnvCls=AtariEnv, env_kwargs=config["env"], CollectorCls=GpuWaitResetCollector,
-        TrajInfoCls=AtariTrajInfo, **config["sampler"])
-    algo = PPO(optim_kwargs=config["optim"], **config["algo"])
-    agent = AtariFfAgent(model_kwargs=config["model"], **config["agent"])
-    train(MinibatchRl, algo=algo, agent=agent, sampler=sampler, config=config, name=config["env"]["game"],
-        slot_affinity_code=slot_affinity_code, log_dir=log_dir, run_ID=run_ID)
+    """Train one run of preset ``config_key`` through ``train_preset``."""
+    train_preset(SamplerCls=GpuSampler, CollectorCls=GpuWaitResetCollector, EnvCls=AtariEnv,
+                 TrajInfoCls=AtariTrajInfo, AlgoCls=PPO, AgentCls=AtariFfAgent, RunnerCls=MinibatchRl,
+                 configs=configs, config_key=config_key, slot_affinity_code=slot_affinity_code,
+                 log_dir=log_dir, run_ID=run_ID)
 
 
 if __name__ == "__main__":

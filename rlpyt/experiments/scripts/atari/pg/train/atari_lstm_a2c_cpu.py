@@ -12,23 +12,20 @@ from rlpyt.agents.pg.atari import AtariLstmAgent
 from rlpyt.algos.pg.a2c import A2C
 from rlpyt.envs.atari.atari_env import AtariEnv, AtariTrajInfo
 from rlpyt.experiments.configs.atari.pg.atari_lstm_a2c import configs
-from rlpyt.experiments.scripts.common import load_config, train
+from rlpyt.experiments.scripts.common import train_preset
 from rlpyt.runners.minibatch_rl import MinibatchRl
 from rlpyt.samplers.parallel.cpu.collectors import CpuWaitResetCollector
 from rlpyt.samplers.parallel.cpu.sampler import CpuSampler
 
 
 def build_and_train(slot_affinity_code: str, log_dir: str, run_ID: str, config_key: str) -> None:
-    """Build sampler, algorithm and agent from the preset and train one run
+    """Train one run of preset ``config_key`` through ``train_preset``
     (logged under the game's name followed by batch_T, as rlpyt did)."""
-    config = load_config(configs, config_key, log_dir)
-    sampler = CpuSampler(EnvCls=AtariEnv, env_kwargs=config["env"], CollectorCls=CpuWaitResetCollector,
-        TrajInfoCls=AtariTrajInfo, **config["sampler"])
-    algo = A2C(optim_kwargs=config["optim"], **config["algo"])
-    agent = AtariLstmAgent(model_kwargs=config["model"], **config["agent"])
-    name = config["env"]["game"] + str(config["sampler"]["batch_T"])
-    train(MinibatchRl, algo=algo, agent=agent, sampler=sampler, config=config, name=name,
-        slot_affinity_code=slot_affinity_code, log_dir=log_dir, run_ID=run_ID)
+    train_preset(SamplerCls=CpuSampler, CollectorCls=CpuWaitResetCollector, EnvCls=AtariEnv,
+                 TrajInfoCls=AtariTrajInfo, AlgoCls=A2C, AgentCls=AtariLstmAgent, RunnerCls=MinibatchRl,
+                 configs=configs,
+                 run_name=lambda config: config["env"]["game"] + str(config["sampler"]["batch_T"]),
+                 config_key=config_key, slot_affinity_code=slot_affinity_code, log_dir=log_dir, run_ID=run_ID)
 
 
 if __name__ == "__main__":
