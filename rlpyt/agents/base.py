@@ -260,7 +260,8 @@ class RecurrentAgentMixin:
     def load_checkpoint_state(self, state: dict) -> None:
         """Continue from ``checkpoint_state()``'s output, rnn states included."""
         super().load_checkpoint_state(state)
-        self._rnn_states = dict(state["rnn_states"])
+        self._rnn_states = {mode: None if rnn_state is None else buffer_to(rnn_state, self.device)
+            for mode, rnn_state in state["rnn_states"].items()}  # checkpoints load on the CPU
 
     def model_over_resets(self, model_inputs: tuple, init_rnn_state, reset=None) -> tuple:
         """The model over [T, B] inputs from ``init_rnn_state`` ([N, B, H]),
