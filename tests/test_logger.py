@@ -1,5 +1,6 @@
 """Tests of the logger and logger_context: the run-folder contract viskit relies on."""
 import csv
+import glob
 import json
 import math
 import os
@@ -9,7 +10,9 @@ import sys
 import numpy as np
 import pytest
 import torch
+from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
 
+from rlpyt.utils.checkpoint import save_checkpoint
 from rlpyt.utils.logging import logger
 from rlpyt.utils.logging.context import add_exp_param, get_log_dir, logger_context
 from rlpyt.utils.logging.logger import Logger, NullLogger
@@ -368,3 +371,15 @@ def test_replacing_the_current_logger_redirects_the_module_functions(tmp_path):
     assert logger.set_logger(default) is replacement
     with pytest.raises(TypeError, match="set_logger: expected a Logger"):
         logger.set_logger(object())
+
+
+def test_resumed_tensorboard_purges_what_followed_the_checkpoint(tmp_path):
+    """The resumed run's event file starts with a session START at the
+    checkpoint's next iteration: tensorboard drops the killed run's later steps."""
+    with run_dir(tmp_path, use_summary_writer=True) as exp_dir:
+        save_checkpoint(exp_dir, state={}, info=dict(itr=5))
+    with run_dir(tmp_path, resume=True, use_summary_writer=True):
+        pass
+    starts = [[event.step for event in EventFileLoader(path).Load() if event.HasField("session_log")]
+        for path in glob.glob(os.path.join(exp_dir, "events.out.tfevents.*"))]
+    assert sorted(starts) == [[], [6]]
