@@ -1,19 +1,26 @@
 """Small SyncRl runs for tests/test_sync_rl.py and tests/sync_rl_torchrun_script.py:
 a runner that saves each rank's final agent and optimizer state to a file,
-and an algorithm that raises on one rank."""
+and algorithms that raise on, or SIGKILL, one rank."""
 from __future__ import annotations
 
 import os
+import signal
 
 import torch
 
+from rlpyt.agents.dqn.catdqn_agent import CatDqnAgent
 from rlpyt.agents.dqn.dqn_agent import DqnAgent
-from rlpyt.agents.pg.categorical import CategoricalPgAgent
+from rlpyt.agents.pg.categorical import CategoricalPgAgent, RecurrentCategoricalPgAgent
+from rlpyt.agents.qpg.ddpg_agent import DdpgAgent
 from rlpyt.agents.qpg.sac_agent import SacAgent
+from rlpyt.agents.qpg.td3_agent import Td3Agent
+from rlpyt.algos.dqn.cat_dqn import CategoricalDQN
 from rlpyt.algos.dqn.dqn import DQN
 from rlpyt.algos.pg.a2c import A2C
 from rlpyt.algos.pg.ppo import PPO
+from rlpyt.algos.qpg.ddpg import DDPG
 from rlpyt.algos.qpg.sac import SAC
+from rlpyt.algos.qpg.td3 import TD3
 from rlpyt.envs.gym import make as gym_make
 from rlpyt.runners.sync_rl import SyncRl
 from rlpyt.samplers.serial.sampler import SerialSampler
@@ -51,10 +58,23 @@ class RaisingA2C(A2C):
         self.rank = rank
 
     def optimize_agent(self, itr: int, samples):
-        """Raise on the failing rank and iteration."""
+        """Fail on the failing rank and iteration, else optimize."""
         if self.rank == self.fail_rank and itr == self.fail_itr:
-            raise ValueError(f"deliberate failure on rank {self.rank}")
+            self.fail()
         return super().optimize_agent(itr, samples)
+
+    def fail(self) -> None:
+        """Raise a ValueError naming the rank."""
+        raise ValueError(f"deliberate failure on rank {self.rank}")
+
+
+class SigkillingA2C(RaisingA2C):
+    """A2C whose process kills itself with SIGKILL on rank ``fail_rank`` at
+    iteration ``fail_itr`` (no traceback, no cleanup)."""
+
+    def fail(self) -> None:
+        """SIGKILL this process."""
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def cartpole_sampler(batch_T: int = 8, batch_B: int = 2) -> SerialSampler:
@@ -63,20 +83,36 @@ def cartpole_sampler(batch_T: int = 8, batch_B: int = 2) -> SerialSampler:
         max_decorrelation_steps=0)
 
 
+def pendulum_sampler() -> SerialSampler:
+    """A small Pendulum SerialSampler."""
+    return SerialSampler(EnvCls=gym_make, env_kwargs=dict(id="Pendulum-v1"), batch_T=8, batch_B=2,
+        max_decorrelation_steps=0)
+
+
 def algo_agent_sampler(name: str):
-    """``(algo, agent, sampler)`` of a tiny run of A2C, PPO, DQN or SAC."""
+    """``(algo, agent, sampler)`` of a tiny run of A2C, PPO, recurrent PPO
+    (``ppo_lstm``), DQN, CategoricalDQN (``catdqn``), SAC, DDPG or TD3."""
     if name == "a2c":
         return A2C(), CategoricalPgAgent(model_kwargs=SMALL), cartpole_sampler()
     if name == "ppo":
         return PPO(minibatches=2, epochs=2), CategoricalPgAgent(model_kwargs=SMALL), cartpole_sampler()
+    if name == "ppo_lstm":
+        return (PPO(minibatches=2, epochs=2), RecurrentCategoricalPgAgent(model_kwargs=SMALL),
+            cartpole_sampler())
     if name == "dqn":
         algo = DQN(min_steps_learn=16, batch_size=8, replay_size=200, target_update_interval=2, eps_steps=64)
         return algo, DqnAgent(model_kwargs=SMALL), cartpole_sampler()
+    if name == "catdqn":
+        algo = CategoricalDQN(min_steps_learn=16, batch_size=8, replay_size=200, target_update_interval=2,
+            eps_steps=64)
+        return algo, CatDqnAgent(n_atoms=11, model_kwargs=SMALL), cartpole_sampler()
     if name == "sac":
         algo = SAC(min_steps_learn=16, batch_size=8, replay_size=200, replay_ratio=8)
-        sampler = SerialSampler(EnvCls=gym_make, env_kwargs=dict(id="Pendulum-v1"), batch_T=8, batch_B=2,
-            max_decorrelation_steps=0)
-        return algo, SacAgent(model_kwargs=SMALL, q_model_kwargs=SMALL), sampler
+        return algo, SacAgent(model_kwargs=SMALL, q_model_kwargs=SMALL), pendulum_sampler()
+    if name in ("ddpg", "td3"):
+        AlgoCls, AgentCls = (DDPG, DdpgAgent) if name == "ddpg" else (TD3, Td3Agent)
+        algo = AlgoCls(min_steps_learn=16, batch_size=8, replay_size=200, replay_ratio=8)
+        return algo, AgentCls(model_kwargs=SMALL, q_model_kwargs=SMALL), pendulum_sampler()
     raise ValueError(f"unknown run {name!r}")
 
 

@@ -14,10 +14,13 @@ import torch
 
 from rlpyt.models.utils import strip_ddp_state_dict
 from rlpyt.agents.pg.categorical import CategoricalPgAgent
+from rlpyt.algos.pg.ppo import PPO
 from rlpyt.envs.gym import make as gym_make
-from rlpyt.runners.sync_rl import RankFailure, SyncRl, find_free_port
+from rlpyt.runners.sync_rl import RankFailure, SyncRl, SyncRlEval, find_free_port
+from rlpyt.samplers.parallel.cpu.sampler import CpuSampler
+from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.logging.context import logger_context
-from tests.sync_rl_helpers import (ONE_THREAD, SMALL, RaisingA2C, StateSavingSyncRl, agent_loss,
+from tests.sync_rl_helpers import (ONE_THREAD, SMALL, RaisingA2C, SigkillingA2C, StateSavingSyncRl, agent_loss,
     algo_agent_sampler, cartpole_batch, cartpole_sampler, ddp_gradient_rank, make_cartpole_agent)
 
 pytestmark = pytest.mark.usefixtures("data_dir")
@@ -53,7 +56,7 @@ def load_rank_states(state_dir) -> tuple[dict, dict]:
     return tuple(torch.load(os.path.join(state_dir, f"rank{r}.pt"), weights_only=False) for r in (0, 1))
 
 
-@pytest.mark.parametrize("name", ["a2c", "ppo", "dqn", "sac"])
+@pytest.mark.parametrize("name", ["a2c", "ppo", "ppo_lstm", "dqn", "catdqn", "sac", "ddpg", "td3"])
 def test_ranks_end_with_equal_parameters_and_optimizers(name, tmp_path):
     algo, agent, sampler = algo_agent_sampler(name)
     runner = StateSavingSyncRl(algo=algo, agent=agent, sampler=sampler, n_steps=192, seed=3,
@@ -64,6 +67,20 @@ def test_ranks_end_with_equal_parameters_and_optimizers(name, tmp_path):
     optimizer_steps = [v for k, v in flat_state(rank0["optim"]).items() if k.endswith("/step")]
     assert optimizer_steps and all(float(step) > 0 for step in optimizer_steps)
     assert not any("module." in key for key in flat_state(rank0["agent"]))
+
+
+def test_ranks_with_cpu_samplers_stay_equal(tmp_path):
+    one_worker = dict(ONE_THREAD, workers_cpus=[0])
+    sampler = CpuSampler(EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"), batch_T=8, batch_B=2,
+        max_decorrelation_steps=0)
+    runner = StateSavingSyncRl(algo=PPO(minibatches=2, epochs=2), agent=CategoricalPgAgent(model_kwargs=SMALL),
+        sampler=sampler, n_steps=2 * 2 * sampler.batch_spec.size, seed=3, affinity=[one_worker, one_worker],
+        log_interval_steps=64, state_dir=str(tmp_path))
+    runner.train()
+    rank0, rank1 = load_rank_states(tmp_path)
+    assert_bitwise_equal(rank0, rank1)
+    assert all(float(v) == 2 * 2 * 2 for k, v in flat_state(rank0["optim"]).items() if k.endswith("/step"))
+    assert multiprocessing.active_children() == []
 
 
 def test_averaged_gradient_is_the_union_batch_gradient(tmp_path):
@@ -125,6 +142,17 @@ def test_a_failing_rank_ends_the_run(fail_rank, error, match):
     assert multiprocessing.active_children() == []
 
 
+def test_a_sigkilled_rank_ends_the_run():
+    runner = SyncRl(algo=SigkillingA2C(fail_rank=1, fail_itr=2), agent=CategoricalPgAgent(model_kwargs=SMALL),
+        sampler=cartpole_sampler(), n_steps=10**6, seed=1, affinity=TWO_RANKS, log_interval_steps=64)
+    start = time.time()
+    with pytest.raises(RankFailure, match=r"SyncRl rank 1 failed:\n.*code -9") as failure:
+        runner.train()
+    assert failure.value.rank == 1
+    assert time.time() - start < 30
+    assert multiprocessing.active_children() == []
+
+
 def test_torchrun_nodes_train_to_equal_parameters(tmp_path):
     endpoint = f"127.0.0.1:{find_free_port()}"
     torchrun = os.path.join(os.path.dirname(sys.executable), "torchrun")
@@ -136,3 +164,28 @@ def test_torchrun_nodes_train_to_equal_parameters(tmp_path):
     assert [node.returncode for node in nodes] == [0, 0], outputs
     rank0, rank1 = load_rank_states(tmp_path)
     assert_bitwise_equal(rank0, rank1)
+
+
+@pytest.mark.slow
+def test_two_rank_ppo_solves_cartpole_like_the_serial_run(data_dir, read_progress):
+    """tests/test_learning.py's serial PPO run (examples/ppo_cartpole.py: 8 envs
+    x 32 steps, evaluation return 475 within 100k steps) on 2 ranks of 4 envs."""
+    n_steps, log_interval_steps = 100_000, 2560
+    sampler = SerialSampler(EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"), batch_T=32, batch_B=4,
+        max_decorrelation_steps=0, eval_n_envs=4, eval_max_steps=4 * 500, eval_max_trajectories=8)
+    algo = PPO(discount=0.98, learning_rate=1e-3, gae_lambda=0.8, minibatches=1, epochs=20, ratio_clip=0.2,
+        entropy_loss_coeff=0.0, value_loss_coeff=1.0, clip_grad_norm=0.5, normalize_advantage=True)
+    runner = SyncRlEval(algo=algo, agent=CategoricalPgAgent(), sampler=sampler, n_steps=n_steps, seed=1,
+        affinity=TWO_RANKS, log_interval_steps=log_interval_steps)
+    with logger_context("ppo_cartpole_sync", 0, "ppo", dict(seed=1)) as exp_dir:
+        runner.train()
+    assert glob.glob(os.path.join(data_dir, "**", "progress.csv"), recursive=True) == [
+        os.path.join(exp_dir, "progress.csv")]
+    rows = read_progress(exp_dir)
+    both_ranks_batch = 2 * sampler.batch_spec.size
+    steps = [row["Diagnostics/CumSteps"] for row in rows]
+    assert steps == [log_interval_steps * i for i in range(len(rows))]
+    assert steps[-1] >= n_steps and rows[-1]["Diagnostics/Iteration"] == steps[-1] // both_ranks_batch - 1
+    solved_at = next((row["Diagnostics/CumSteps"] for row in rows if row["ReturnAverage"] >= 475), None)
+    best = max(row["ReturnAverage"] for row in rows)
+    assert solved_at is not None and solved_at <= n_steps, f"best eval return {best}"

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# One prepared check for a lent GPU machine (one H200, 16 CPU cores, no
+# network), finishing in at most 8 minutes (every stage has its own timeout):
+#
+#   1. `pytest -m gpu` tests, if any test is marked gpu;
+#   2. the SyncRl tests (tests/test_sync_rl.py, i.e. `-k sync_rl`, the slow
+#      learning test included);
+#   3. benchmarks/sampler_scaling.py, benchmarks/sac_updates.py and
+#      benchmarks/sync_scaling.py (4 torch threads per rank) on the 16 cores.
+#
+# A stage that fails or times out is reported and the next one still runs;
+# the script exits 1 if any stage failed. Everything printed is also written
+# to $OUT/gpu_check.log (the device tool brings $OUT back).
+#
+# The machine's python3 (3.12) has torch, numpy, cloudpickle, psutil, pytest,
+# hypothesis, tqdm, opencv and matplotlib, but not gymnasium, MuJoCo, ale-py
+# or Stable-Baselines3: they travel as wheels in .whl/ (ignored through
+# .git/info/exclude; ~35 MiB). A local .venv cannot travel (Python 3.11 here,
+# and too big). Prepare the wheels once, here, in the repository root:
+#
+#   echo /.whl/ >> .git/info/exclude
+#   .venv/bin/python -m pip download --no-deps --only-binary=:all: --python-version 3.12 \
+#       --implementation cp --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 \
+#       --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 -d .whl \
+#       gymnasium==1.4.0 farama-notifications==0.0.6 mujoco==3.15.0 ale-py==0.12.1 glfw==2.11.0 \
+#       stable-baselines3==2.9.2
+#
+# Then call it through the device tool (never here: this machine has no GPU):
+#
+#   run(command="bash benchmarks/gpu_check.sh", carry=[".whl"], timeout_s=540)
+#
+# and give the machine back afterwards unless rerunning at once.
+set -u
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="${OUT:-/tmp/gpu_check_out}"
+LOG="$OUT/gpu_check.log"
+PYTHON="${PYTHON:-python3}"
+FAILED=()
+mkdir -p "$OUT"
+cd "$REPO" || exit 1
+exec > >(tee -a "$LOG") 2>&1
+
+# stage NAME SECONDS COMMAND...: run COMMAND with a time limit; note a failure.
+stage() {
+    local name="$1" seconds="$2"
+    shift 2
+    echo "=== $name (limit ${seconds}s) $(date -u +%H:%M:%S)"
+    local start=$SECONDS
+    timeout -k 5 "$seconds" "$@"
+    local rc=$?
+    echo "=== $name: exit $rc after $((SECONDS - start))s"
+    if [ "$rc" -ne 0 ]; then
+        FAILED+=("$name (exit $rc)")
+    fi
+}
+
+if [ -d .whl ]; then
+    "$PYTHON" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
+        --target /tmp/site .whl/*.whl || exit 1
+    export PYTHONPATH="/tmp/site:$REPO"
+else
+    export PYTHONPATH="$REPO"
+fi
+export PYTHONUNBUFFERED=1
+
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
+"$PYTHON" -c "import os, torch
+print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'cpus', len(os.sched_getaffinity(0)))"
+
+if grep -rqs "pytest.mark.gpu" tests; then
+    stage "pytest -m gpu" 90 "$PYTHON" -m pytest -q -p no:cacheprovider -m gpu tests
+else
+    echo "=== pytest -m gpu: no test is marked gpu; skipped"
+fi
+stage "pytest sync_rl" 120 "$PYTHON" -m pytest -q -p no:cacheprovider --durations=10 tests/test_sync_rl.py
+cd benchmarks || exit 1
+stage "sampler_scaling" 100 "$PYTHON" sampler_scaling.py --seconds 0.5 --B 8
+stage "sac_updates" 60 "$PYTHON" sac_updates.py --n_updates 100 --rounds 3
+stage "sync_scaling" 60 "$PYTHON" sync_scaling.py --itrs 12 --warmup_itrs 3 --threads 4
+
+if [ "${#FAILED[@]}" -gt 0 ]; then
+    printf 'FAILED: %s\n' "${FAILED[@]}"
+    exit 1
+fi
+echo "gpu_check: all stages passed"
