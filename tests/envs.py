@@ -79,3 +79,57 @@ class RaisingEnv(CountingEnv):
 def make_raising_env(raise_at: int, **kwargs: Any) -> GymEnvWrapper:
     """A wrapped ``RaisingEnv``, usable as a sampler's ``EnvCls``."""
     return GymEnvWrapper(RaisingEnv(raise_at=raise_at, **kwargs))
+
+
+class EpisodeLengthEnv(gymnasium.Env):
+    """Episodes whose every step tells where it is: the length L (2 to
+    ``max_length`` steps) is drawn at each reset from the seeded
+    ``np_random``, and so is whether the episode ends by termination or by a
+    time-limit truncation. Reward 1 per step.
+
+    Observation: ``[count, L, truncates]`` (float32), or with ``n_frames``
+    uint8 stacks ``[n_frames, 1, 3]`` of the frames ``[count + 1, L,
+    truncates]`` of the last steps, zeros before the episode's start (as
+    ``AtariEnv`` stacks frames). The final observation has count L.
+    """
+
+    metadata = {"render_modes": []}
+
+    def __init__(self, max_length: int = 8, n_frames: int | None = None) -> None:
+        self.max_length = max_length
+        self.n_frames = n_frames
+        self.action_space = gymnasium.spaces.Discrete(2)
+        if n_frames is None:
+            self.observation_space = gymnasium.spaces.Box(0.0, np.inf, shape=(3,), dtype=np.float32)
+        else:
+            self.observation_space = gymnasium.spaces.Box(0, 255, shape=(n_frames, 1, 3), dtype=np.uint8)
+        self.count = self.length = self.truncates = 0
+
+    def _obs(self) -> np.ndarray:
+        if self.n_frames is None:
+            return np.array([self.count, self.length, self.truncates], dtype=np.float32)
+        stack = np.zeros((self.n_frames, 1, 3), dtype=np.uint8)
+        for j in range(self.n_frames):
+            count = self.count - (self.n_frames - 1 - j)
+            if count >= 0:
+                stack[j, 0] = (count + 1, self.length, self.truncates)
+        return stack
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple:
+        """Start an episode of a new random length."""
+        super().reset(seed=seed)
+        self.count = 0
+        self.length = int(self.np_random.integers(2, self.max_length + 1))
+        self.truncates = int(self.np_random.integers(0, 2))
+        return self._obs(), {}
+
+    def step(self, action: Any) -> tuple:
+        """Count one step; the episode ends after L of them."""
+        self.count += 1
+        end = self.count >= self.length
+        return self._obs(), 1.0, end and not self.truncates, end and bool(self.truncates), {}
+
+
+def make_episode_length_env(**kwargs: Any) -> GymEnvWrapper:
+    """A wrapped ``EpisodeLengthEnv`` (``kwargs`` go to it), usable as a sampler's ``EnvCls``."""
+    return GymEnvWrapper(EpisodeLengthEnv(**kwargs))

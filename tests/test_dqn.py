@@ -192,8 +192,3 @@ def test_bad_arguments_name_themselves():
         CategoricalDQN(V_min=1, V_max=0)
     with pytest.raises(ValueError, match="eps_final"):
         DqnAgent(eps_final=2)
-    sampler = SerialSampler(EnvCls=make_counting_env, env_kwargs={}, batch_T=4, batch_B=1)
-    agent = DqnAgent()
-    examples = sampler.initialize(agent, seed=0)
-    with pytest.raises(ValueError, match="mid_batch_reset"):
-        DQN().initialize(agent, 1, sampler.batch_spec, mid_batch_reset=False, examples=examples)

@@ -96,6 +96,9 @@ class ReplayAlgorithm(RlAlgorithm):
     ``target_update_tau`` every ``target_update_interval`` updates. A
     time-limit truncation is not terminal: targets bootstrap from the true
     final observation (``bootstrap_timelimit``; QPG algorithms may turn it off).
+    Samplers whose environments wait for the batch's end (wait-reset
+    collectors, ``mid_batch_reset`` False) work too: ``samples_to_buffer``
+    marks the waiting steps invalid and the replay buffer never samples them.
 
     Subclasses give: ``OptInfoCls`` (the diagnostics), ``update(samples,
     opt_info)`` (one gradient update on a replay batch: its loss, optimizer
@@ -153,9 +156,6 @@ class ReplayAlgorithm(RlAlgorithm):
         if self.agent_class is not None and not isinstance(agent, self.agent_class):
             raise TypeError(f"{owner} trains a {self.agent_class.__name__} (or a subclass), "
                 f"got {type(agent).__name__}")
-        if not mid_batch_reset:
-            raise ValueError(f"{owner}: needs a sampler whose environments reset mid-batch "
-                f"(mid_batch_reset True, e.g. CpuResetCollector)")
         if examples is None:
             raise ValueError(f"{owner}.initialize: examples (from sampler.initialize) are required "
                 f"to build the replay buffer")
@@ -203,7 +203,7 @@ class ReplayAlgorithm(RlAlgorithm):
         updates, moving the targets every ``target_update_interval``; returns
         the OptInfo of lists."""
         if samples is not None:
-            self.replay_buffer.append_samples(samples_to_buffer(samples))
+            self.replay_buffer.append_samples(self.samples_to_buffer(samples))
         opt_info = {field: [] for field in self.OptInfoCls._fields}
         if itr >= self.min_itr_learn:
             for _ in range(self.updates_per_optimize):
@@ -213,6 +213,12 @@ class ReplayAlgorithm(RlAlgorithm):
                     self.agent.update_target(self.target_update_tau)
         self.update_itr_hyperparams(itr)
         return opt_info_lists(self.OptInfoCls, opt_info)
+
+    def samples_to_buffer(self, samples):
+        """What the replay buffer stores of the sampler's ``samples``, with
+        the ``valid`` mask of the waiting steps when the sampler's
+        environments do not reset mid-batch."""
+        return samples_to_buffer(samples, mid_batch_reset=self.mid_batch_reset)
 
     def update(self, samples, opt_info: dict) -> None:
         """One gradient update on a replay batch, appending diagnostics (subclasses)."""

@@ -18,8 +18,30 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
     step t the buffer holds
 
     - ``samples_return_[t]``: sum over i < n of discount^i * reward[t + i],
-      stopping after the first done in the window;
-    - ``samples_done_n[t]``: whether a done lies in steps t .. t + n - 1.
+      stopping after the first done in the window (or before an invalid step);
+    - ``samples_done_n[t]``: whether a done lies in steps t .. t + n - 1;
+    - ``samples_valid[t]``: whether step t holds a transition (below).
+
+**Validity (waiting environments).** A wait-reset collector leaves a done
+environment idle until the end of its batch; those idle steps hold no
+transition. The samples mark them: a ``valid`` field (bool [T, B], made once
+by ``rlpyt.replays.samples.samples_to_buffer`` with ``valid_from_done``;
+absent or None: every step valid, as with mid-batch resets). The buffer keeps
+it as ``samples_valid`` and every buffer, sequence buffers included, obeys it
+through these methods (ring rows taken modulo T, index arrays broadcast):
+
+- ``valid_at(T_idxs, B_idxs)``: ``samples_valid`` there;
+- ``breaks_at(T_idxs, B_idxs)``: done or invalid, i.e. no later step may
+  look back across it (previous action and reward, older frames, recurrent
+  state);
+- ``samplable(T_idxs, B_idxs)``: a transition may be drawn from there: it
+  is valid and so is every step its n-step window reads (up to its first
+  done) and its target step t + n;
+- ``samplable_idxs()``: every samplable entry of ``valid_range()``.
+
+Uniform buffers draw only samplable entries, prioritized buffers give the
+others priority zero, returns and ``done_n`` stop before an invalid step and
+frame stacks zero the frames at and before a break.
 
     **Time limits.** When ``example`` has a ``timeout`` field (a Gymnasium
     truncation, never a terminal state) the buffer also holds
@@ -35,7 +57,7 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
     the arrays: ``samples.<field>`` (nested fields dotted),
     ``samples_return_``, ``samples_done_n``, with time limits
     ``samples_timeout_n`` and the stored final observations as
-    ``final_observation.index`` (flat index ``t * B + b``, int64 [K]) and
+    ``samples_valid``, ``final_observation.index`` (flat index ``t * B + b``, int64 [K]) and
     ``final_observation.value`` ([K, *observation shape]). All but the final
     observations are the buffer's own arrays, which ``load_checkpoint_state``
     fills in place. Subclasses add their arrays, counters and settings by
@@ -68,6 +90,7 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
         self.samples = buffer_from_example(self.storage_example(example), (self.T, B))
         self.samples_return_ = np.zeros((self.T, B), dtype=np.float32)
         self.samples_done_n = np.zeros((self.T, B), dtype=bool)
+        self.samples_valid = np.ones((self.T, B), dtype=bool)
         if self.time_limit:
             self.samples_timeout_n = np.zeros((self.T, B), dtype=bool)
             self._final_observation = {}  # flat index t * B + b of a truncated step -> observation
@@ -86,9 +109,11 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
         return self._total_T >= self.T
 
     def storage_example(self, example):
-        """The example of what is stored densely: everything but the final observation."""
-        if "final_observation" in getattr(example, "_fields", ()):
-            example = example._replace(final_observation=None)
+        """The example of what is stored densely: everything but the final
+        observation and the validity mask (kept as ``samples_valid``)."""
+        for field in ("final_observation", "valid"):
+            if field in getattr(example, "_fields", ()):
+                example = example._replace(**{field: None})
         return example
 
     def final_observation_to_store(self, observation: np.ndarray) -> np.ndarray:
@@ -112,9 +137,10 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
             raise ValueError(f"{type(self).__name__}.append_samples: reward has shape "
                 f"{samples.reward.shape}; expected [T, B={self.B}]")
         idxs = (self.t + np.arange(T)) % self.T
+        self.samples_valid[idxs] = self._valid_of(samples)
         if self.time_limit:
             self._forget_final_observations(idxs)
-        self.write_samples(idxs, samples)
+        self.write_samples(idxs, self._stored_fields(samples))
         if self.time_limit:
             final = samples.final_observation
             if final is None:
@@ -127,6 +153,57 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
         self._total_T += T
         self.compute_returns(old_total)
 
+    def _valid_of(self, samples) -> np.ndarray | bool:
+        """The batch's ``valid`` mask (checked), or True without one."""
+        valid = getattr(samples, "valid", None)
+        if valid is None:
+            return True
+        valid = np.asarray(valid)
+        if valid.dtype != np.bool_ or valid.shape != samples.reward.shape:
+            raise ValueError(f"{type(self).__name__}.append_samples: valid must be bool "
+                f"{samples.reward.shape} like reward, got {valid.dtype} {valid.shape}")
+        return valid
+
+    def _stored_fields(self, samples):
+        """``samples`` as the stored type: a ``valid`` field the storage lacks is dropped."""
+        stored = type(self.samples)._fields
+        if samples._fields == stored:
+            return samples
+        missing = [field for field in stored if field not in samples._fields]
+        if missing:
+            raise ValueError(f"{type(self).__name__}.append_samples: samples lack the field(s) "
+                f"{missing} of the buffer's example")
+        return type(self.samples)(**{field: getattr(samples, field) for field in stored})
+
+    def valid_at(self, T_idxs, B_idxs) -> np.ndarray:
+        """Whether steps ``(T_idxs, B_idxs)`` hold transitions (rows modulo T)."""
+        return self.samples_valid[np.asarray(T_idxs) % self.T, B_idxs]
+
+    def breaks_at(self, T_idxs, B_idxs) -> np.ndarray:
+        """Whether steps ``(T_idxs, B_idxs)`` are done or invalid: what comes
+        after such a step starts afresh and may not read it."""
+        T_idxs = np.asarray(T_idxs) % self.T
+        return self.samples.done[T_idxs, B_idxs] | ~self.samples_valid[T_idxs, B_idxs]
+
+    def samplable(self, T_idxs, B_idxs) -> np.ndarray:
+        """Whether a transition may be drawn at ``(T_idxs, B_idxs)``: the step
+        is valid and so is every step its n-step window reads, up to the first
+        done, and the target step t + n when the window has no done."""
+        T_idxs = np.asarray(T_idxs) % self.T
+        ok = self.samples_valid[T_idxs, B_idxs].copy()
+        done_before = np.zeros_like(ok)
+        for i in range(1, self.n_step_return + 1):
+            done_before |= self.samples.done[(T_idxs + i - 1) % self.T, B_idxs]
+            ok &= done_before | self.samples_valid[(T_idxs + i) % self.T, B_idxs]
+        return ok
+
+    def samplable_idxs(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(T_idxs, B_idxs)`` (ring rows) of every samplable entry in ``valid_range()``."""
+        low, high = self.valid_range()
+        rows = np.arange(low, high) % self.T
+        T_idxs, B_idxs = np.nonzero(self.samplable(rows[:, None], np.arange(self.B)[None]))
+        return rows[T_idxs], B_idxs
+
     def write_samples(self, idxs: np.ndarray, samples) -> None:
         """Store one batch at ring rows ``idxs``."""
         self.samples[idxs] = samples
@@ -137,7 +214,8 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
 
     def compute_returns(self, old_total: int) -> None:
         """Fill return_, done_n (and timeout_n) of every step whose n-step
-        window the last append completed."""
+        window the last append completed; a window is read up to its first
+        done and not from its first invalid step on."""
         n = self.n_step_return
         start = max(old_total - n + 1, 0)
         stop = self._total_T - n + 1
@@ -150,13 +228,15 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
         if self.time_limit:
             timeout = self.samples.timeout
             timeout_n = timeout[t].copy()
+        all_valid = np.ones_like(done_n)
         for i in range(1, n):
             ti = (t + i) % self.T
-            not_done = ~done_n
-            return_ += (self.discount ** i) * reward[ti] * not_done
+            all_valid &= self.samples_valid[ti]
+            reading = all_valid & ~done_n
+            return_ += (self.discount ** i) * reward[ti] * reading
             if self.time_limit:
-                timeout_n |= not_done & timeout[ti]
-            done_n |= done[ti]
+                timeout_n |= reading & timeout[ti]
+            done_n |= reading & done[ti]
         self.samples_return_[t] = return_
         self.samples_done_n[t] = done_n
         if self.time_limit:
@@ -218,6 +298,7 @@ class BaseNStepReturnBuffer(BaseReplayBuffer):
         arrays = named_arrays("samples", self.samples)
         arrays["samples_return_"] = self.samples_return_
         arrays["samples_done_n"] = self.samples_done_n
+        arrays["samples_valid"] = self.samples_valid
         if self.time_limit:
             arrays["samples_timeout_n"] = self.samples_timeout_n
         return arrays

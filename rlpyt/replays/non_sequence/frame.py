@@ -3,14 +3,16 @@
 An observation ``[n_frames, H, W]`` (uint8) shares all but its newest frame
 with the previous observation of the same episode. These buffers store only
 the newest frame of each step and rebuild the stack when sampling, zeroing
-the frames from before an episode's start (as environments that stack frames
-with zero padding at reset, like rlpyt's ``AtariEnv``, return them). At the
-first append the buffer checks that the observations are stacked that way.
+the frames from before an episode's start or an invalid (waiting) step (as
+environments that stack frames with zero padding at reset, like rlpyt's
+``AtariEnv``, return them). At the first append the buffer checks that the
+valid observations are stacked that way.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from rlpyt.replays.async_ import AsyncReplayBufferMixin
 from rlpyt.replays.non_sequence.n_step import NStepReturnBuffer
 from rlpyt.replays.non_sequence.prioritized import PrioritizedReplay
 from rlpyt.replays.non_sequence.uniform import UniformReplay
@@ -50,16 +52,18 @@ class NStepFrameBuffer(NStepReturnBuffer):
         observation = np.asarray(samples.observation)
         f = self.n_frames
         if self._total_T == 0:
-            self._check_stacking(observation, np.asarray(samples.done))
+            valid = self.samples_valid[idxs]
+            self._check_stacking(observation, np.asarray(samples.done) | ~valid, valid)
             self.samples_frames[:f - 1] = observation[0, :, :-1].swapaxes(0, 1)
         self.samples_frames[idxs + f - 1] = observation[:, :, -1]
         if idxs.max() >= self.T - (f - 1):  # rows whose copies precede row 0
             self.samples_frames[:f - 1] = self.samples_frames[self.T:]
         super().write_samples(idxs, samples._replace(observation=None))
 
-    def _check_stacking(self, observation: np.ndarray, done: np.ndarray) -> None:
-        expected = np.where(done[:-1, :, None, None, None], 0, observation[:-1, :, 1:])
-        if not np.array_equal(observation[1:, :, :-1], expected):
+    def _check_stacking(self, observation: np.ndarray, breaks: np.ndarray, valid: np.ndarray) -> None:
+        expected = np.where(breaks[:-1, :, None, None, None], 0, observation[:-1, :, 1:])
+        checked = valid[1:]
+        if not np.array_equal(observation[1:, :, :-1][checked], expected[checked]):
             raise ValueError(f"{type(self).__name__}: observations are not stacks of frames shifted "
                 f"by one per step with zeros before an episode's start; pass the algorithm a "
                 f"ReplayBufferCls that stores whole observations (e.g. UniformReplayBuffer)")
@@ -79,14 +83,15 @@ class NStepFrameBuffer(NStepReturnBuffer):
         return arrays
 
     def extract_observation(self, T_idxs: np.ndarray, B_idxs: np.ndarray) -> np.ndarray:
-        """Rebuild the stacks at rows ``T_idxs``, zeroing frames from before a done."""
+        """Rebuild the stacks at rows ``T_idxs``, zeroing frames at and before
+        a break (a done or an invalid step, ``breaks_at``)."""
         f = self.n_frames
         frame_rows = T_idxs[:, None] + np.arange(f)  # row t's stack, oldest first
         stack = self.samples_frames[frame_rows, B_idxs[:, None]]
-        # frame j (j < f - 1) belongs to step t - (f - 1 - j); zero it if a done lies in [that step, t)
-        done_rows = (T_idxs[:, None] - np.arange(f - 1, 0, -1)) % self.T
-        done = self.samples.done[done_rows, B_idxs[:, None]]
-        after_done = np.logical_or.accumulate(done[:, ::-1], axis=1)[:, ::-1]
+        # frame j (j < f - 1) belongs to step t - (f - 1 - j); zero it if a break lies in [that step, t)
+        older_rows = T_idxs[:, None] - np.arange(f - 1, 0, -1)
+        breaks = self.breaks_at(older_rows, B_idxs[:, None])
+        after_done = np.logical_or.accumulate(breaks[:, ::-1], axis=1)[:, ::-1]
         stack[:, :-1][after_done] = 0
         return stack
 
@@ -102,3 +107,11 @@ class UniformReplayFrameBuffer(UniformReplay, NStepFrameBuffer):
 
 class PrioritizedReplayFrameBuffer(PrioritizedReplay, NStepFrameBuffer):
     """Frame buffer with prioritized sampling."""
+
+
+class AsyncUniformReplayFrameBuffer(AsyncReplayBufferMixin, UniformReplayFrameBuffer):
+    """``UniformReplayFrameBuffer`` in shared memory, for AsyncRl."""
+
+
+class AsyncPrioritizedReplayFrameBuffer(AsyncReplayBufferMixin, PrioritizedReplayFrameBuffer):
+    """``PrioritizedReplayFrameBuffer`` in shared memory, for AsyncRl."""

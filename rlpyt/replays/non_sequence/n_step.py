@@ -26,7 +26,8 @@ class NStepReturnBuffer(BaseNStepReturnBuffer):
     """Turns sampled (time, env) indexes into a ``SamplesFromReplay`` batch.
 
     The previous action and reward of an input are those stored one step
-    earlier, zeroed after a done (as the sampler gives them after a reset).
+    earlier, zeroed after a done (as the sampler gives them after a reset) or
+    an invalid step (``breaks_at``).
     """
 
     def extract_batch(self, T_idxs: np.ndarray, B_idxs: np.ndarray):
@@ -69,7 +70,7 @@ class NStepReturnBuffer(BaseNStepReturnBuffer):
         """Observation, previous action and previous reward at the given steps."""
         s = self.samples
         prev_T = (T_idxs - 1) % self.T
-        reset = s.done[prev_T, B_idxs]
+        reset = self.breaks_at(prev_T, B_idxs)
         prev_action = s.action[prev_T, B_idxs]
         prev_action = np.where(reset.reshape(reset.shape + (1,) * (prev_action.ndim - 1)), 0, prev_action)
         prev_reward = np.where(reset, 0, s.reward[prev_T, B_idxs])

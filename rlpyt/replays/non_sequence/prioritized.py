@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from rlpyt.replays.async_ import AsyncReplayBufferMixin
 from rlpyt.replays.non_sequence.n_step import NStepReturnBuffer
 from rlpyt.replays.sum_tree import SumTree
 from rlpyt.utils.collections import namedarraytuple
@@ -21,7 +22,8 @@ class PrioritizedReplay:
 
     Importance-sampling weights (N * P(i)) ** -beta are divided by the batch's
     largest. Transitions that cannot be sampled yet (their n-step window is
-    incomplete) or no longer (just overwritten history) hold priority zero.
+    incomplete), no longer (just overwritten history) or ever (not
+    ``samplable``: a waiting environment's idle steps) hold priority zero.
     Call ``update_batch_priorities`` with the new priorities (e.g. absolute
     TD errors) of the last sampled batch.
 
@@ -53,19 +55,23 @@ class PrioritizedReplay:
 
     def append_samples(self, samples) -> None:
         """Store the batch; give the newly sampleable steps the default
-        priority and zero the steps that are not sampleable."""
+        priority (zero where not ``samplable``) and zero the steps that are
+        not sampleable."""
         super().append_samples(samples)
         n, total = self.n_step_return, self._total_T
         new_high = total - n
         if new_high > self._valid_high:
-            self._set_rows(np.arange(self._valid_high, new_high), self.default_priority ** self.alpha)
+            leaves = self._row_leaves(np.arange(self._valid_high, new_high))
+            samplable = self.samplable(*np.divmod(leaves, self.B))
+            self.priority_tree.update(leaves, np.where(samplable, self.default_priority ** self.alpha, 0.0))
             self._valid_high = new_high
-        self._set_rows(np.arange(new_high, total + self.off_forward), 0.0)
+        self.priority_tree.update(self._row_leaves(np.arange(new_high, total + self.off_forward)), 0.0)
 
-    def _set_rows(self, steps: np.ndarray, priority: float) -> None:
+    def _row_leaves(self, steps: np.ndarray) -> np.ndarray:
+        """The leaves of every environment at the ring rows of ``steps`` (steps
+        since the start; negative ones skipped)."""
         rows = np.unique(steps[steps >= 0] % self.T)
-        leaves = (rows[:, None] * self.B + np.arange(self.B)).reshape(-1)
-        self.priority_tree.update(leaves, priority)
+        return (rows[:, None] * self.B + np.arange(self.B)).reshape(-1)
 
     def sample_batch(self, batch_size: int):
         """A batch drawn by priority, with ``is_weights``."""
@@ -123,3 +129,7 @@ class PrioritizedReplay:
 
 class PrioritizedReplayBuffer(PrioritizedReplay, NStepReturnBuffer):
     """n-step replay buffer with prioritized sampling."""
+
+
+class AsyncPrioritizedReplayBuffer(AsyncReplayBufferMixin, PrioritizedReplayBuffer):
+    """``PrioritizedReplayBuffer`` in shared memory (sum tree included), for AsyncRl."""

@@ -3,12 +3,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from rlpyt.replays.async_ import AsyncReplayBufferMixin
 from rlpyt.replays.non_sequence.n_step import NStepReturnBuffer
 
 
 class UniformReplay:
     """Mixin: draws ``batch_size`` (time, env) indexes uniformly among the
-    transitions whose n-step window and next observation are stored."""
+    transitions whose n-step window and next observation are stored and
+    that are ``samplable`` (no waiting environment's idle step).
+
+    Draws from the valid range and redraws the entries that are not
+    samplable, up to ``max_redraws`` rounds, then draws the rest from the
+    list of samplable entries; with every step valid the first draw is kept,
+    so the random numbers are those of plain uniform sampling.
+    """
+
+    max_redraws = 8
 
     def sample_batch(self, batch_size: int):
         """A uniformly drawn ``SamplesFromReplay`` batch (torch tensors)."""
@@ -16,7 +26,8 @@ class UniformReplay:
         return self.extract_batch(T_idxs, B_idxs)
 
     def sample_idxs(self, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
-        """``(T_idxs, B_idxs)`` drawn uniformly from the valid range."""
+        """``(T_idxs, B_idxs)`` drawn uniformly from the samplable entries of
+        the valid range."""
         low, high = self.valid_range()
         if high <= low:
             raise ValueError(f"{type(self).__name__}.sample_batch: not enough samples stored yet "
@@ -24,8 +35,28 @@ class UniformReplay:
                 f"raise the algorithm's min_steps_learn")
         T_idxs = np.random.randint(low, high, size=batch_size) % self.T
         B_idxs = np.random.randint(0, self.B, size=batch_size)
+        redraw = ~self.samplable(T_idxs, B_idxs)
+        for _ in range(self.max_redraws):
+            if not redraw.any():
+                return T_idxs, B_idxs
+            k = int(redraw.sum())
+            T_idxs[redraw] = np.random.randint(low, high, size=k) % self.T
+            B_idxs[redraw] = np.random.randint(0, self.B, size=k)
+            redraw[redraw] = ~self.samplable(T_idxs[redraw], B_idxs[redraw])
+        if redraw.any():
+            T_all, B_all = self.samplable_idxs()
+            if len(T_all) == 0:
+                raise ValueError(f"{type(self).__name__}.sample_batch: no samplable transitions "
+                    f"stored yet (every stored step is invalid or lacks its n-step window); "
+                    f"raise the algorithm's min_steps_learn")
+            pick = np.random.randint(0, len(T_all), size=int(redraw.sum()))
+            T_idxs[redraw], B_idxs[redraw] = T_all[pick], B_all[pick]
         return T_idxs, B_idxs
 
 
 class UniformReplayBuffer(UniformReplay, NStepReturnBuffer):
     """n-step replay buffer with uniform sampling (see ``BaseNStepReturnBuffer``)."""
+
+
+class AsyncUniformReplayBuffer(AsyncReplayBufferMixin, UniformReplayBuffer):
+    """``UniformReplayBuffer`` in shared memory, for AsyncRl (see ``rlpyt.replays.async_``)."""
