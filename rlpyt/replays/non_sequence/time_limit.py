@@ -7,6 +7,7 @@ silently treating truncations as terminal.
 """
 from __future__ import annotations
 
+from rlpyt.replays.async_ import AsyncReplayBufferMixin
 from rlpyt.replays.non_sequence.prioritized import PrioritizedReplayBuffer
 from rlpyt.replays.non_sequence.uniform import UniformReplayBuffer
 
@@ -27,3 +28,11 @@ class TlUniformReplayBuffer(TimeLimitRequired, UniformReplayBuffer):
 
 class TlPrioritizedReplayBuffer(TimeLimitRequired, PrioritizedReplayBuffer):
     """Prioritized n-step buffer that bootstraps through time-limit truncations."""
+
+
+class AsyncTlUniformReplayBuffer(AsyncReplayBufferMixin, TlUniformReplayBuffer):
+    """``TlUniformReplayBuffer`` in shared memory, for AsyncRl."""
+
+
+class AsyncTlPrioritizedReplayBuffer(AsyncReplayBufferMixin, TlPrioritizedReplayBuffer):
+    """``TlPrioritizedReplayBuffer`` in shared memory, for AsyncRl."""

@@ -1,0 +1,87 @@
+"""A reader-writer lock across processes that never leaves a waiter hanging.
+
+Built from multiprocessing's Condition and a shared counter array (no
+transport of its own). Every wait polls an ``abort`` event: when a process
+dies while holding the lock (SIGKILL), whoever supervises it sets the event
+and every waiter raises :class:`LockAborted` within one poll instead of
+waiting forever.
+"""
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+from typing import Iterator
+
+POLL_S = 0.1
+_READERS, _WRITING, _WRITERS_WAITING = 0, 1, 2
+
+
+class LockAborted(RuntimeError):
+    """A wait on a shared lock was given up because the run is aborting."""
+
+
+class RWLock:
+    """Many readers or one writer; a waiting writer goes before new readers
+    (so a steady stream of reads cannot starve appends).
+
+    Picklable only as an argument of a starting process (multiprocessing's
+    rule for its locks); ``abort`` is an event of the same context, or None
+    (waits then never give up).
+    """
+
+    def __init__(self, context=None, abort=None) -> None:
+        context = context or mp.get_context("spawn")
+        self._cond = context.Condition(context.Lock())
+        self._state = context.RawArray("q", 3)
+        self._abort = abort
+
+    def _check_abort(self) -> None:
+        if self._abort is not None and self._abort.is_set():
+            raise LockAborted("RWLock: the run is aborting (a process sharing this lock failed)")
+
+    @contextlib.contextmanager
+    def _holding(self) -> Iterator[None]:
+        while not self._cond.acquire(timeout=POLL_S):
+            self._check_abort()
+        try:
+            yield
+        finally:
+            self._cond.release()
+
+    def _wait_until(self, ready) -> None:
+        while not ready():
+            self._cond.wait(timeout=POLL_S)
+            self._check_abort()
+
+    @contextlib.contextmanager
+    def read_lock(self) -> Iterator[None]:
+        """Hold the lock shared with other readers."""
+        state = self._state
+        with self._holding():
+            self._wait_until(lambda: not state[_WRITING] and not state[_WRITERS_WAITING])
+            state[_READERS] += 1
+        try:
+            yield
+        finally:
+            with self._holding():
+                state[_READERS] -= 1
+                if state[_READERS] == 0:
+                    self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold the lock alone."""
+        state = self._state
+        with self._holding():
+            state[_WRITERS_WAITING] += 1
+            try:
+                self._wait_until(lambda: not state[_WRITING] and state[_READERS] == 0)
+            finally:
+                state[_WRITERS_WAITING] -= 1
+            state[_WRITING] = 1
+        try:
+            yield
+        finally:
+            with self._holding():
+                state[_WRITING] = 0
+                self._cond.notify_all()
