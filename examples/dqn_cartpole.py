@@ -7,7 +7,11 @@ change what made it faster and steadier here: 4 environments, 3-step
 returns, Double DQN, a 64x64 MLP and 16 replays per sampled step (half the
 zoo's 32) -- so a quarter of the zoo's compute per step.
 
-    python examples/dqn_cartpole.py --n_steps 50000 --seed 0
+``collector="wait"`` samples with the wait-reset collector (a finished
+environment idles until the end of the batch, as in rlpyt's Atari DQN
+scripts); the replay buffer never samples the idle steps.
+
+    python examples/dqn_cartpole.py --n_steps 50000 --seed 0 [--collector wait]
 """
 import argparse
 
@@ -15,6 +19,7 @@ from rlpyt.agents.dqn.dqn_agent import DqnAgent
 from rlpyt.algos.dqn.dqn import DQN
 from rlpyt.envs.gym import make as gym_make
 from rlpyt.runners.minibatch_rl import MinibatchRlEval
+from rlpyt.samplers.parallel.cpu.collectors import CpuResetCollector, CpuWaitResetCollector
 from rlpyt.samplers.parallel.cpu.sampler import CpuSampler
 from rlpyt.samplers.parallel.gpu.sampler import GpuSampler
 from rlpyt.samplers.serial.sampler import SerialSampler
@@ -22,14 +27,17 @@ from rlpyt.utils.logging.context import logger_context
 
 
 SAMPLERS = dict(serial=SerialSampler, cpu=CpuSampler, gpu=GpuSampler)
+COLLECTORS = dict(reset=CpuResetCollector, wait=CpuWaitResetCollector)
 
 
 def build_and_train(n_steps: int = 50_000, seed: int = 0, run_ID: int = 0,
-        log_interval_steps: int = 5120, sampler: str = "serial", **algo_kwargs) -> str:
+        log_interval_steps: int = 5120, sampler: str = "serial", collector: str = "reset",
+        **algo_kwargs) -> str:
     """Train and return the run folder; ``algo_kwargs`` override DQN's settings.
-    ``sampler`` picks SerialSampler, CpuSampler or GpuSampler (two workers)."""
+    ``sampler`` picks SerialSampler, CpuSampler or GpuSampler (two workers),
+    ``collector`` the reset ("reset") or wait-reset ("wait") collector."""
     sampler = SAMPLERS[sampler](
-        EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"),
+        EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"), CollectorCls=COLLECTORS[collector],
         batch_T=64, batch_B=4, max_decorrelation_steps=0,
         eval_n_envs=4, eval_max_steps=4 * 500, eval_max_trajectories=4,
     )
@@ -55,8 +63,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument("--run_ID", type=int, default=0, help="run number (folder run_<ID>)")
     parser.add_argument("--sampler", choices=sorted(SAMPLERS), default="serial", help="sampler to use")
+    parser.add_argument("--collector", choices=sorted(COLLECTORS), default="reset",
+        help="environments reset when done (reset) or at the batch's end (wait)")
     args = parser.parse_args()
-    exp_dir = build_and_train(n_steps=args.n_steps, seed=args.seed, run_ID=args.run_ID, sampler=args.sampler)
+    exp_dir = build_and_train(n_steps=args.n_steps, seed=args.seed, run_ID=args.run_ID, sampler=args.sampler,
+        collector=args.collector)
     print(f"Log: {exp_dir}/progress.csv")
 
 

@@ -85,7 +85,8 @@ class EpisodeLengthEnv(gymnasium.Env):
     """Episodes whose every step tells where it is: the length L (2 to
     ``max_length`` steps) is drawn at each reset from the seeded
     ``np_random``, and so is whether the episode ends by termination or by a
-    time-limit truncation. Reward 1 per step.
+    time-limit truncation. Reward 1 per step. Actions: ``Discrete(2)``, or
+    with ``continuous`` a ``Box`` of shape (1,); they change nothing.
 
     Observation: ``[count, L, truncates]`` (float32), or with ``n_frames``
     uint8 stacks ``[n_frames, 1, 3]`` of the frames ``[count + 1, L,
@@ -95,10 +96,13 @@ class EpisodeLengthEnv(gymnasium.Env):
 
     metadata = {"render_modes": []}
 
-    def __init__(self, max_length: int = 8, n_frames: int | None = None) -> None:
+    def __init__(self, max_length: int = 8, n_frames: int | None = None, continuous: bool = False) -> None:
         self.max_length = max_length
         self.n_frames = n_frames
-        self.action_space = gymnasium.spaces.Discrete(2)
+        if continuous:
+            self.action_space = gymnasium.spaces.Box(-1.0, 1.0, shape=(1,), dtype=np.float32)
+        else:
+            self.action_space = gymnasium.spaces.Discrete(2)
         if n_frames is None:
             self.observation_space = gymnasium.spaces.Box(0.0, np.inf, shape=(3,), dtype=np.float32)
         else:

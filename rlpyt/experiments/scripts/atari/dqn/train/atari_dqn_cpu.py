@@ -14,14 +14,13 @@ from rlpyt.envs.atari.atari_env import AtariEnv, AtariTrajInfo
 from rlpyt.experiments.configs.atari.dqn.atari_dqn import configs
 from rlpyt.experiments.scripts.common import train_preset
 from rlpyt.runners.minibatch_rl import MinibatchRlEval
-from rlpyt.samplers.parallel.cpu.collectors import CpuResetCollector
+from rlpyt.samplers.parallel.cpu.collectors import CpuWaitResetCollector
 from rlpyt.samplers.parallel.cpu.sampler import CpuSampler
 
 
 def build_and_train(slot_affinity_code: str, log_dir: str, run_ID: str, config_key: str) -> None:
     """Train one run of preset ``config_key`` through ``train_preset``."""
-    # rlpyt used CpuWaitResetCollector; DQN here does not take wait-reset collectors yet.
-    train_preset(SamplerCls=CpuSampler, CollectorCls=CpuResetCollector, EnvCls=AtariEnv,
+    train_preset(SamplerCls=CpuSampler, CollectorCls=CpuWaitResetCollector, EnvCls=AtariEnv,
                  TrajInfoCls=AtariTrajInfo, AlgoCls=DQN, AgentCls=AtariDqnAgent, RunnerCls=MinibatchRlEval,
                  configs=configs, config_key=config_key, slot_affinity_code=slot_affinity_code,
                  log_dir=log_dir, run_ID=run_ID)
