@@ -10,6 +10,7 @@ from rlpyt.algos.qpg.ddpg import DDPG
 from rlpyt.algos.qpg.sac import SAC
 from rlpyt.envs.gym import make as gym_make
 from rlpyt.runners.minibatch_rl import MinibatchRlEval
+from rlpyt.samplers.parallel.cpu.collectors import CpuResetCollector, CpuWaitResetCollector
 from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.logging.context import logger_context
 from tests.torch_threads import one_torch_thread  # noqa: F401
@@ -19,9 +20,10 @@ SMALL = dict(hidden_sizes=(64, 64))
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("data_dir")]
 
 
-def train_pendulum(algo, agent, n_steps: int, name: str) -> str:
-    sampler = SerialSampler(EnvCls=gym_make, env_kwargs=dict(id="Pendulum-v1"), batch_T=1, batch_B=1,
-        max_decorrelation_steps=0, eval_n_envs=5, eval_max_steps=5 * 200, eval_max_trajectories=5)
+def train_pendulum(algo, agent, n_steps: int, name: str, batch_T: int = 1, CollectorCls=CpuResetCollector) -> str:
+    sampler = SerialSampler(EnvCls=gym_make, env_kwargs=dict(id="Pendulum-v1"), batch_T=batch_T, batch_B=1,
+        CollectorCls=CollectorCls, max_decorrelation_steps=0, eval_n_envs=5, eval_max_steps=5 * 200,
+        eval_max_trajectories=5)
     runner = MinibatchRlEval(algo=algo, agent=agent, sampler=sampler, n_steps=n_steps, seed=0,
         log_interval_steps=1000, affinity=dict(master_torch_threads=1))
     with logger_context(name, 0, name, {}) as exp_dir:
@@ -39,6 +41,17 @@ def test_sac_reaches_minus_200_within_20k_steps(read_progress):
     algo = SAC(batch_size=256, min_steps_learn=1000, replay_ratio=256, learning_rate=1e-3)
     agent = SacAgent(model_kwargs=SMALL, q_model_kwargs=SMALL)
     steps, returns = first_solved(read_progress(train_pendulum(algo, agent, 6000, "sac_pendulum")), -200)
+    assert steps is not None and steps <= 20_000, f"eval returns {returns}"
+
+
+def test_sac_with_a_wait_reset_collector_reaches_minus_200_within_20k_steps(read_progress):
+    """Batches of 64 steps: each 200-step episode ends 8 steps into a batch
+    and its environment idles for the other 56 (a fifth of all steps), which
+    the replay buffer never replays; SAC still reaches the same threshold."""
+    algo = SAC(batch_size=256, min_steps_learn=1000, replay_ratio=256, learning_rate=1e-3)
+    agent = SacAgent(model_kwargs=SMALL, q_model_kwargs=SMALL)
+    exp_dir = train_pendulum(algo, agent, 8192, "sac_pendulum_wait", batch_T=64, CollectorCls=CpuWaitResetCollector)
+    steps, returns = first_solved(read_progress(exp_dir), -200)
     assert steps is not None and steps <= 20_000, f"eval returns {returns}"
 
 
