@@ -1,8 +1,11 @@
 """The algorithm interface."""
 from __future__ import annotations
 
+import functools
+
 import torch
 
+from rlpyt.replays.async_ import async_replay_class
 from rlpyt.replays.samples import buffer_example, samples_to_buffer
 from rlpyt.utils.checks import check_count, check_number
 
@@ -152,6 +155,15 @@ class ReplayAlgorithm(RlAlgorithm):
         """Check the agent and the sampler; derive the update schedule; give
         the agent its exploration schedule; build the replay buffer from the
         sampler's ``examples`` and the optimizers."""
+        self.initialize_replay(agent=agent, n_itr=n_itr, batch_spec=batch_spec,
+            mid_batch_reset=mid_batch_reset, examples=examples)
+        self.optim_initialize(rank=rank)
+
+    def initialize_replay(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool, examples,
+            shared: bool = False, lock_abort=None) -> None:
+        """``initialize`` but the optimizers; ``shared`` builds the replay
+        buffer in shared memory (``rlpyt.replays.async_``; ``lock_abort``: an
+        event that ends waits on its lock)."""
         owner = type(self).__name__
         if self.agent_class is not None and not isinstance(agent, self.agent_class):
             raise TypeError(f"{owner} trains a {self.agent_class.__name__} (or a subclass), "
@@ -166,7 +178,26 @@ class ReplayAlgorithm(RlAlgorithm):
         self.updates_per_optimize = max(1, round(self.replay_ratio * batch_spec.size / self.batch_size))
         self.min_itr_learn = int(self.min_steps_learn // batch_spec.size)
         self.give_agent_schedule(agent, batch_spec)
+        self.shared_replay = shared
+        self.replay_lock_abort = lock_abort
         self.initialize_replay_buffer(examples, batch_spec)
+
+    def async_initialize(self, agent, sampler_n_itr: int, batch_spec, mid_batch_reset: bool, examples,
+            world_size: int = 1, lock_abort=None):
+        """AsyncRl's first half of ``initialize``, before the sampler process
+        starts: the schedule and the replay buffer in shared memory; returns
+        the buffer. The runner paces the updates: each ``optimize_agent``
+        call makes ``updates_per_sync`` of them."""
+        self.initialize_replay(agent=agent, n_itr=sampler_n_itr, batch_spec=batch_spec,
+            mid_batch_reset=mid_batch_reset, examples=examples, shared=True, lock_abort=lock_abort)
+        self.updates_per_optimize = self.updates_per_sync
+        self.min_itr_learn = 0
+        return self.replay_buffer
+
+    def optim_initialize(self, rank: int = 0) -> None:
+        """Build the optimizers (after the agent moved to its device) and load
+        ``initial_optim_state_dict``."""
+        self.rank = rank
         self.make_optimizers()
         if self.initial_optim_state_dict is not None:
             self.load_optim_state_dict(self.initial_optim_state_dict)
@@ -187,8 +218,17 @@ class ReplayAlgorithm(RlAlgorithm):
         """Build ``replay_buffer`` (``ReplayBufferCls`` if given) for the sampler's examples."""
         example = buffer_example(examples)
         ReplayBufferCls = self.ReplayBufferCls or self.replay_buffer_class(example)
-        self.replay_buffer = ReplayBufferCls(example=example, size=self.replay_size, B=batch_spec.B,
-            discount=self.discount, n_step_return=self.n_step_return, **self.replay_buffer_kwargs())
+        self.replay_buffer = self.make_replay_buffer(ReplayBufferCls, example=example, size=self.replay_size,
+            B=batch_spec.B, discount=self.discount, n_step_return=self.n_step_return,
+            **self.replay_buffer_kwargs())
+
+    def make_replay_buffer(self, ReplayBufferCls, **kwargs):
+        """``ReplayBufferCls(**kwargs)``, or under AsyncRl (``shared_replay``)
+        its shared-memory version (``async_replay_class``) with the run's
+        lock-abort event: every buffer is built through here."""
+        if not getattr(self, "shared_replay", False):
+            return ReplayBufferCls(**kwargs)
+        return async_replay_class(ReplayBufferCls)(lock_abort=self.replay_lock_abort, **kwargs)
 
     def make_optimizers(self) -> None:
         """Build the optimizers (subclasses)."""
@@ -198,20 +238,21 @@ class ReplayAlgorithm(RlAlgorithm):
         """An ``OptimCls`` optimizer (fused Adam by default) over ``params``."""
         return make_optimizer(self.OptimCls, params, lr, self.optim_kwargs)
 
-    def optimize_agent(self, itr: int, samples=None):
+    def optimize_agent(self, itr: int, samples=None, sampler_itr: int | None = None):
         """Store ``samples``; once enough are stored, make ``updates_per_optimize``
         updates, moving the targets every ``target_update_interval``; returns
-        the OptInfo of lists."""
+        the OptInfo of lists. Under AsyncRl (no ``samples``) hyperparameter
+        schedules follow the sampler's iteration ``sampler_itr``."""
         if samples is not None:
             self.replay_buffer.append_samples(self.samples_to_buffer(samples))
         opt_info = {field: [] for field in self.OptInfoCls._fields}
         if itr >= self.min_itr_learn:
             for _ in range(self.updates_per_optimize):
-                self.update(self.replay_buffer.sample_batch(self.batch_size), opt_info)
+                self.update(self.sample_replay_batch(), opt_info)
                 self.update_counter += 1
                 if self.update_counter % self.target_update_interval == 0:
                     self.agent.update_target(self.target_update_tau)
-        self.update_itr_hyperparams(itr)
+        self.update_itr_hyperparams(itr if sampler_itr is None else sampler_itr)
         return opt_info_lists(self.OptInfoCls, opt_info)
 
     def samples_to_buffer(self, samples):
@@ -219,6 +260,17 @@ class ReplayAlgorithm(RlAlgorithm):
         the ``valid`` mask of the waiting steps when the sampler's
         environments do not reset mid-batch."""
         return samples_to_buffer(samples, mid_batch_reset=self.mid_batch_reset)
+
+    def samples_to_buffer_function(self):
+        """A picklable function doing ``samples_to_buffer`` in another process
+        (AsyncRl's sampler process, which has no algorithm): algorithms whose
+        ``samples_to_buffer`` needs more than ``mid_batch_reset`` override it."""
+        return functools.partial(samples_to_buffer, mid_batch_reset=self.mid_batch_reset)
+
+    def sample_replay_batch(self):
+        """One training batch from the replay buffer (``batch_size``
+        transitions; sequence replay draws sequences instead)."""
+        return self.replay_buffer.sample_batch(self.batch_size)
 
     def update(self, samples, opt_info: dict) -> None:
         """One gradient update on a replay batch, appending diagnostics (subclasses)."""

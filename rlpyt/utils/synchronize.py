@@ -10,10 +10,43 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import multiprocessing.synchronize as mp_synchronize
+import multiprocessing.util as mp_util
 from typing import Iterator
 
 POLL_S = 0.1
 _READERS, _WRITING, _WRITERS_WAITING = 0, 1, 2
+
+
+def _semaphore_names(obj, seen: set) -> set:
+    """Names of the named semaphores inside a multiprocessing lock, condition,
+    event or semaphore (and the objects it holds)."""
+    if id(obj) in seen:
+        return set()
+    seen.add(id(obj))
+    if isinstance(obj, mp_synchronize.SemLock):
+        return {obj._semlock.name} - {None}
+    names = set()
+    for value in getattr(obj, "__dict__", {}).values():
+        if isinstance(value, (mp_synchronize.SemLock, mp_synchronize.Condition, mp_synchronize.Event,
+                mp_synchronize.Barrier)):
+            names |= _semaphore_names(value, seen)
+    return names
+
+
+def release_semaphores(*objects) -> None:
+    """Remove the named semaphores of ``objects`` (multiprocessing locks,
+    conditions, events, or objects holding them) from /dev/shm now, by
+    running the clean-up multiprocessing registered for their collection:
+    whoever holds them keeps using them, and nothing is left behind however
+    long the objects live on."""
+    names = set()
+    for obj in objects:
+        names |= _semaphore_names(obj, set())
+    for finalizer in list(mp_util._finalizer_registry.values()):
+        args = getattr(finalizer, "_args", None)
+        if args and args[0] in names and getattr(finalizer, "_callback", None) is mp_synchronize.SemLock._cleanup:
+            finalizer()
 
 
 class LockAborted(RuntimeError):
@@ -34,6 +67,11 @@ class RWLock:
         self._cond = context.Condition(context.Lock())
         self._state = context.RawArray("q", 3)
         self._abort = abort
+
+    def release(self) -> None:
+        """Remove the lock's semaphores from /dev/shm (it keeps working; see
+        ``release_semaphores``)."""
+        release_semaphores(self._cond)
 
     def _check_abort(self) -> None:
         if self._abort is not None and self._abort.is_set():

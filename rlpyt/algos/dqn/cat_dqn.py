@@ -40,11 +40,13 @@ class CategoricalDQN(DQN):
         self.V_min, self.V_max = V_min, V_max
         self.optim_kwargs.setdefault("eps", 0.01 / self.batch_size)  # rlpyt's C51 Adam epsilon, whatever the kwargs
 
-    def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
-            examples=None, world_size: int = 1, rank: int = 0) -> None:
-        """Give the agent the support, then as ``DQN.initialize``."""
+    def initialize_replay(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool, examples,
+            shared: bool = False, lock_abort=None) -> None:
+        """Give the agent the support, then as ``DQN.initialize_replay``
+        (which ``initialize`` and ``async_initialize`` call)."""
         agent.give_V_min_max(self.V_min, self.V_max)
-        super().initialize(agent, n_itr, batch_spec, mid_batch_reset, examples, world_size, rank)
+        super().initialize_replay(agent=agent, n_itr=n_itr, batch_spec=batch_spec,
+            mid_batch_reset=mid_batch_reset, examples=examples, shared=shared, lock_abort=lock_abort)
 
     def loss(self, samples):
         """``(loss, kl)``: cross-entropy to the projected target distribution

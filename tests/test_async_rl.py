@@ -1,0 +1,254 @@
+"""AsyncRl: sampling in a spawned process while the optimizer trains, CPU only.
+
+Small budgets throughout; every run is bounded by the test's timeout and
+leaves no process and no shared-memory file behind, whichever way it ends.
+"""
+import multiprocessing.synchronize as mp_synchronize
+import os
+import signal
+import threading
+import time
+
+import psutil
+import pytest
+
+from rlpyt.agents.dqn.dqn_agent import DqnAgent
+from rlpyt.algos.dqn.dqn import DQN
+from rlpyt.envs.gym import make as gym_make
+from rlpyt.runners.async_rl import AsyncRl, AsyncRlEval
+from rlpyt.samplers.async_.cpu_sampler import AsyncCpuSampler
+from rlpyt.samplers.async_.process import AsyncProcessFailure
+from rlpyt.samplers.async_.serial_sampler import AsyncSerialSampler
+from rlpyt.samplers.serial.sampler import SerialSampler
+from rlpyt.utils.logging.context import logger_context
+from envs import make_raising_env
+
+pytestmark = pytest.mark.usefixtures("data_dir")
+TEST_TIMEOUT_S = 300
+SAMPLERS = dict(serial=AsyncSerialSampler, cpu=AsyncCpuSampler)
+AFFINITY = dict(master_torch_threads=1, workers_cpus=[0, 1], set_affinity=False)
+SHM = "/dev/shm"
+
+
+class SlowEnv:
+    """An environment whose every step takes at least ``delay_s`` longer."""
+
+    def __init__(self, delay_s: float, **kwargs) -> None:
+        self.env = gym_make(**kwargs)
+        self.delay_s = delay_s
+
+    def step(self, action):
+        """Wait, then step."""
+        time.sleep(self.delay_s)
+        return self.env.step(action)
+
+    def __getattr__(self, name):
+        return getattr(self.env, name)
+
+
+class SlowDQN(DQN):
+    """DQN whose every update takes at least ``delay_s`` longer."""
+
+    def __init__(self, delay_s: float, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.delay_s = delay_s
+
+    def update(self, samples, opt_info):
+        """Wait, then update."""
+        time.sleep(self.delay_s)
+        super().update(samples, opt_info)
+
+
+class FailingDQN(DQN):
+    """DQN that raises on its ``fail_at``-th update."""
+
+    def __init__(self, fail_at: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.fail_at = fail_at
+
+    def update(self, samples, opt_info):
+        """Update, or fail on purpose."""
+        if self.update_counter + 1 == self.fail_at:
+            raise RuntimeError("FailingDQN: deliberate optimizer failure")
+        super().update(samples, opt_info)
+
+
+class TimedOut(Exception):
+    """A test of this file ran past TEST_TIMEOUT_S."""
+
+
+def _time_out(signum, frame):
+    raise TimedOut(f"test ran past {TEST_TIMEOUT_S} s")
+
+
+@pytest.fixture(autouse=True)
+def time_limit():
+    """End a test (and so its run, which cleans up) after TEST_TIMEOUT_S."""
+    previous = signal.signal(signal.SIGALRM, _time_out)
+    signal.alarm(TEST_TIMEOUT_S)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def semaphore_names(monkeypatch) -> list:
+    """The names of every multiprocessing semaphore this process makes during the test."""
+    names = []
+    make_name = mp_synchronize.SemLock._make_name
+
+    def recording():
+        name = make_name()
+        names.append(name)
+        return name
+
+    monkeypatch.setattr(mp_synchronize.SemLock, "_make_name", staticmethod(recording))
+    return names
+
+
+def left_in_shm(names: list) -> list:
+    """Which of the semaphores ``names`` still have a file in /dev/shm."""
+    return [name for name in names if os.path.exists(os.path.join(SHM, "sem." + name.lstrip("/")))]
+
+
+def own_children() -> list:
+    """Live child processes of this one, its multiprocessing resource tracker aside."""
+    children = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "resource_tracker" not in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
+                children.append(child)
+        except psutil.Error:
+            continue
+    return children
+
+
+def wait_gone(pids, timeout_s: float = 5.0) -> list:
+    """The pids of ``pids`` still alive after ``timeout_s``."""
+    deadline = time.time() + timeout_s
+    alive = list(pids)
+    while alive and time.time() < deadline:
+        alive = [pid for pid in alive if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+        time.sleep(0.05)
+    return alive
+
+
+def make_runner(sampler="serial", EnvCls=gym_make, env_kwargs=None, algo=None, n_steps=3200, batch_T=16,
+        batch_B=2, log_interval_steps=800, runner_cls=AsyncRl, eval_n_envs=0, **algo_kwargs):
+    env_kwargs = dict(id="CartPole-v1") if env_kwargs is None else env_kwargs
+    eval_kwargs = dict(eval_n_envs=eval_n_envs, eval_max_steps=1000, eval_max_trajectories=2) if eval_n_envs else {}
+    sampler = SAMPLERS[sampler](EnvCls=EnvCls, env_kwargs=env_kwargs, batch_T=batch_T, batch_B=batch_B,
+        max_decorrelation_steps=0, **eval_kwargs)
+    settings = dict(batch_size=32, min_steps_learn=200, replay_size=10_000, replay_ratio=4, learning_rate=1e-3,
+        target_update_interval=50, eps_steps=1000, optim_kwargs={})
+    settings.update(algo_kwargs)
+    algo = (algo or DQN)(**settings)
+    agent = DqnAgent(model_kwargs=dict(hidden_sizes=(16,)), eps_final=0.05)
+    return runner_cls(algo=algo, agent=agent, sampler=sampler, n_steps=n_steps, seed=0,
+        log_interval_steps=log_interval_steps, affinity=AFFINITY)
+
+
+def train(runner, name="async"):
+    with logger_context(name, 0, name, {}) as run_dir:
+        runner.train()
+    return run_dir
+
+
+@pytest.mark.parametrize("slow", ["optimizer", "sampler"])
+def test_replay_ratio_holds_whichever_side_is_slow(slow, read_progress, semaphore_names):
+    if slow == "optimizer":
+        runner = make_runner(algo=SlowDQN, delay_s=0.004)
+    else:
+        runner = make_runner(EnvCls=SlowEnv, env_kwargs=dict(id="CartPole-v1", delay_s=0.001))
+    rows = read_progress(train(runner))
+    assert not own_children() and not left_in_shm(semaphore_names)
+    assert [r["Diagnostics/CumSteps"] for r in rows] == [800, 1600, 2400, 3200]
+    assert rows[-1]["Diagnostics/CumReplayRatio"] == pytest.approx(4, rel=0.1)
+    for row in rows[1:]:
+        assert row["Diagnostics/ReplayRatio"] == pytest.approx(4, rel=0.1), rows
+    waiting = sum(r["Diagnostics/OptimizerWaitFraction"] for r in rows[1:]) / (len(rows) - 1)
+    if slow == "optimizer":  # the sampler waited for the optimizer, which hardly waited
+        assert waiting < 0.2
+    else:  # the optimizer waited for samples most of the time
+        assert waiting > 0.5
+    assert rows[-1]["Diagnostics/PolicyLag"] > 0
+
+
+def test_eval_runs_in_the_sampler_process_and_logs_from_step_0(read_progress):
+    runner = make_runner(runner_cls=AsyncRlEval, eval_n_envs=2, n_steps=1600)
+    rows = read_progress(train(runner))
+    assert [r["Diagnostics/CumSteps"] for r in rows] == [0, 800, 1600]
+    assert all(r["ReturnAverage"] >= 8 for r in rows)  # CartPole's shortest episodes, evaluated
+    assert rows[-1]["Diagnostics/CumUpdates"] == (1600 - 200) * 4 // 32
+
+
+def test_a_synchronous_sampler_is_refused():
+    sampler = SerialSampler(EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"), batch_T=4, batch_B=1)
+    with pytest.raises(TypeError, match="sampler must be an async sampler"):
+        AsyncRl(algo=DQN(), agent=DqnAgent(), sampler=sampler, n_steps=100)
+
+
+def _kill_sampler_soon(runner, delay_s: float, record: dict) -> None:
+    while runner._sampler_process is None:
+        time.sleep(0.01)
+    time.sleep(delay_s)
+    process = psutil.Process(runner._sampler_process.process.pid)
+    record["workers"] = [child.pid for child in process.children(recursive=True)]
+    record["killed_at"] = time.time()
+    os.kill(process.pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("sampler", ["serial", "cpu"])
+def test_a_killed_sampler_process_ends_the_run_naming_it(sampler, semaphore_names):
+    runner = make_runner(sampler=sampler, algo=SlowDQN, delay_s=0.002, n_steps=100_000)
+    record = {}
+    killer = threading.Thread(target=_kill_sampler_soon, args=(runner, 3.0, record), daemon=True)
+    killer.start()
+    with pytest.raises(AsyncProcessFailure, match=r"AsyncRl sampler process \(pid \d+\) died \(killed by signal 9\)"):
+        train(runner)
+    assert time.time() - record["killed_at"] < 5
+    assert not own_children()
+    assert not wait_gone(record["workers"]), "sampler workers outlived their sampler process"
+    assert semaphore_names and not left_in_shm(semaphore_names)
+
+
+def test_a_sampler_error_ends_the_run_with_its_traceback(semaphore_names):
+    runner = make_runner(EnvCls=make_raising_env, env_kwargs=dict(raise_at=500, terminate_at=20),
+        n_steps=100_000)
+    start = time.time()
+    with pytest.raises(AsyncProcessFailure) as error:
+        train(runner)
+    assert "AsyncRl sampler process" in str(error.value)
+    assert "RaisingEnv: deliberate failure at step 500" in str(error.value)
+    assert time.time() - start < 60
+    assert not own_children()
+    assert semaphore_names and not left_in_shm(semaphore_names)
+
+
+def test_an_optimizer_error_ends_the_sampler_process(semaphore_names):
+    runner = make_runner(algo=FailingDQN, fail_at=20, n_steps=100_000)
+    with pytest.raises(RuntimeError, match="deliberate optimizer failure"):
+        train(runner)
+    assert not own_children()
+    assert semaphore_names and not left_in_shm(semaphore_names)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sampler,seed", [("serial", 0), ("cpu", 0)])
+def test_async_dqn_solves_cartpole_like_the_synchronous_test(sampler, seed, read_progress):
+    """The synchronous test's settings (examples/dqn_cartpole.py) and
+    threshold: an evaluation of 475 within 50k steps."""
+    n_steps = 50_000
+    sampler_obj = SAMPLERS[sampler](EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"), batch_T=64,
+        batch_B=4, max_decorrelation_steps=0, eval_n_envs=4, eval_max_steps=2000, eval_max_trajectories=4)
+    algo = DQN(discount=0.99, batch_size=64, min_steps_learn=1000, replay_size=100_000, replay_ratio=16,
+        learning_rate=2.3e-3, target_update_interval=128, delta_clip=1.0, optim_kwargs={}, clip_grad_norm=10.0,
+        eps_steps=int(0.16 * n_steps), n_step_return=3, double_dqn=True)
+    agent = DqnAgent(model_kwargs=dict(hidden_sizes=(64, 64)), eps_final=0.04, eps_eval=0.0)
+    runner = AsyncRlEval(algo=algo, agent=agent, sampler=sampler_obj, n_steps=n_steps, seed=seed,
+        log_interval_steps=5120, affinity=AFFINITY)
+    rows = read_progress(train(runner, "async_dqn_cartpole"))
+    solved = [r["Diagnostics/CumSteps"] for r in rows if r["ReturnAverage"] >= 475]
+    assert rows[0]["ReturnAverage"] < 50
+    assert solved and solved[0] <= n_steps, f"eval returns {[r['ReturnAverage'] for r in rows]}"
+    assert rows[-1]["Diagnostics/CumReplayRatio"] == pytest.approx(16, rel=0.1)
