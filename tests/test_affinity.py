@@ -116,6 +116,18 @@ def test_async_has_optimizer_and_sampler():
     assert shared.sampler.cuda_idx is None
 
 
+def test_cpu_only_async_puts_the_optimizer_on_one_core_and_the_sampler_on_the_rest():
+    affinity = make_affinity(n_cpu_core=4, n_gpu=0, async_sample=True)
+    assert affinity.optimizer[0].all_cpus == (0,) and affinity.optimizer[0].cuda_idx is None
+    assert affinity.optimizer[0].workers_cpus == ()
+    assert affinity.sampler.all_cpus == (1, 2, 3) and affinity.sampler.workers_cpus == ((1,), (2,), (3,))
+    assert affinity.sampler.cuda_idx is None
+    slots = make_affinity(n_cpu_core=4, n_gpu=0, async_sample=True, cpu_per_run=2, run_slot=1, cpu_reserved=1)
+    assert slots.optimizer[0].all_cpus == (2,) and slots.sampler.all_cpus == (3,)
+    alone = make_affinity(n_cpu_core=1, async_sample=True)
+    assert alone.optimizer[0].all_cpus == alone.sampler.all_cpus == (0,)
+
+
 def test_alternating_doubles_workers():
     with_threads = make_affinity(n_cpu_core=4, n_gpu=1, alternating=True, hyperthread_offset=4)
     assert with_threads.workers_cpus == ((0,), (1,), (2,), (3,), (4,), (5,), (6,), (7,))
@@ -130,7 +142,9 @@ def test_alternating_doubles_workers():
     (dict(n_cpu_core=4, cpu_per_run=2, cpu_reserved=2), "cpu_reserved"),
     (dict(n_cpu_core=4, hyperthread_offset=2), "hyperthread_offset"),
     (dict(n_cpu_core=4, alternating=True), "alternating"),
-    (dict(n_cpu_core=4, async_sample=True), "async_sample"),
+    (dict(n_cpu_core=4, async_sample=True, cpu_reserved=5), "cpu_reserved=5 exceeds"),
+    (dict(n_cpu_core=4, async_sample=True, cpu_per_worker=2), "cpu_per_worker"),
+    (dict(n_cpu_core=4, async_sample=True, alternating=True), "alternating"),
     (dict(n_cpu_core=2, n_gpu=4), "n_cpu_core"),
     (dict(n_cpu_core=8, n_gpu=2, gpu_per_run=3), "gpu_per_run"),
     (dict(n_cpu_core=8, n_gpu=2, async_sample=True, sample_gpu_per_run=2), "async run needs"),

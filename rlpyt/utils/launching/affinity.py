@@ -91,7 +91,10 @@ def encode_affinity(n_cpu_core: int = 1, n_gpu: int = 0, contexts_per_gpu: int =
     reserved for the master process. ``async_sample`` gives each run
     ``gpu_per_run`` optimizer GPUs and ``sample_gpu_per_run`` sampler GPUs
     (shared with the optimizer when ``optim_sample_share_gpu``; 0 for CPU
-    sampling). ``alternating`` doubles the workers into two groups (the
+    sampling); with ``n_gpu=0`` an async run is CPU-only: it takes
+    ``cpu_per_run`` cores when that is above 1, else all ``n_cpu_core``, the
+    optimizer the first ``max(cpu_reserved, 1)`` of them and the sampler the
+    rest (the optimizer's, when there is no other). ``alternating`` doubles the workers into two groups (the
     alternating GPU sampler). ``set_affinity=False`` keeps processes unpinned.
     Invalid combinations raise ValueError naming the argument.
     """
@@ -186,7 +189,9 @@ def affinity_from_code(run_slot_affinity_code: str) -> AttrDict | list[AttrDict]
     run_slot, code = remove_run_slot(run_slot_affinity_code)
     params = decode_affinity(code)
     _check_run_slot(run_slot, params, run_slot_affinity_code)
-    if params["async_sample"]:
+    if params["async_sample"] and params["n_gpu"] == 0:
+        affinity = _cpu_async_affinity(run_slot, params)
+    elif params["async_sample"]:
         affinity = _async_affinity(run_slot, params)
     elif params["n_gpu"] > 0:
         contexts = _gpu_contexts(run_slot, params)
@@ -281,7 +286,7 @@ def _validate(p: dict[str, Any]) -> None:
 
 
 def _validate_cpu_only(p: dict[str, Any]) -> None:
-    for name in ("async_sample", "alternating", "optim_sample_share_gpu"):
+    for name in ("alternating", "optim_sample_share_gpu"):
         if p[name]:
             raise ValueError(f"affinity: {name}=True needs n_gpu >= 1")
     for name in ("sample_gpu_per_run", "gpu_per_run", "contexts_per_gpu"):
@@ -290,6 +295,15 @@ def _validate_cpu_only(p: dict[str, Any]) -> None:
     if p["cpu_per_run"] > p["n_cpu_core"]:
         raise ValueError(f"affinity: cpu_per_run={p['cpu_per_run']} exceeds "
                          f"n_cpu_core={p['n_cpu_core']}")
+    if p["async_sample"]:
+        cores = _cpu_async_cores(p)
+        keep = max(p["cpu_reserved"], 1)
+        if keep > cores:
+            raise ValueError(f"affinity: cpu_reserved={p['cpu_reserved']} exceeds the {cores} cores "
+                             f"of an async run (cpu_per_run, or n_cpu_core)")
+        if cores > keep:
+            _check_workers(cores - keep, dict(p, cpu_reserved=0), "async sampler cores")
+        return
     _check_workers(p["cpu_per_run"], p, "cpu_per_run")
 
 
@@ -359,9 +373,14 @@ def _cores_per_slot(p: dict[str, Any]) -> int:
     return p["n_cpu_core"] // (p["n_gpu"] * p["contexts_per_gpu"])
 
 
+def _cpu_async_cores(p: dict[str, Any]) -> int:
+    """Cores of a CPU-only async run: ``cpu_per_run`` when above 1, else all."""
+    return p["cpu_per_run"] if p["cpu_per_run"] > 1 else p["n_cpu_core"]
+
+
 def _n_run_slots(p: dict[str, Any]) -> int:
     if p["n_gpu"] == 0:
-        return p["n_cpu_core"] // p["cpu_per_run"]
+        return p["n_cpu_core"] // (_cpu_async_cores(p) if p["async_sample"] else p["cpu_per_run"])
     if p["async_sample"]:
         return p["n_gpu"] // _gpus_per_async_run(p)
     return p["n_gpu"] * p["contexts_per_gpu"] // p["gpu_per_run"]
@@ -414,22 +433,36 @@ def _async_affinity(run_slot: int, p: dict[str, Any]) -> AttrDict:
     def cores_of(gpu: int) -> list[int]:
         return list(range(gpu * per_gpu, (gpu + 1) * per_gpu))
 
-    def optimizer_slot(cores: list[int], gpu: int) -> AttrDict:
-        slot = _slot(cores, gpu, dict(p, alternating=False), reserved=0)
-        slot.workers_cpus = ()
-        return slot
-
     if own_sampler_gpus:
-        optimizer = [optimizer_slot(cores_of(g), g) for g in opt_gpus]
+        optimizer = [_optimizer_slot(cores_of(g), g, p) for g in opt_gpus]
         sampler_cores = [c for g in own_sampler_gpus for c in cores_of(g)]
         sampler = _slot(sampler_cores, own_sampler_gpus[0], p)
     else:
         keep = max(p["cpu_reserved"], 1)
-        optimizer = [optimizer_slot(cores_of(g)[:keep], g) for g in opt_gpus]
+        optimizer = [_optimizer_slot(cores_of(g)[:keep], g, p) for g in opt_gpus]
         sampler_cores = [c for g in opt_gpus for c in cores_of(g)[keep:]]
         sampler_cuda = opt_gpus[0] if p["sample_gpu_per_run"] else None
         sampler = _slot(sampler_cores, sampler_cuda, p, reserved=0)
     return AttrDict(optimizer=optimizer, sampler=sampler)
+
+
+def _optimizer_slot(cores: list[int], cuda_idx: int | None, p: dict[str, Any]) -> AttrDict:
+    """An async run's optimizer process: on ``cores``, no sampler workers."""
+    slot = _slot(cores, cuda_idx, dict(p, alternating=False), reserved=0)
+    slot.workers_cpus = ()
+    return slot
+
+
+def _cpu_async_affinity(run_slot: int, p: dict[str, Any]) -> AttrDict:
+    """CPU-only async run: the optimizer on the slot's first ``max(cpu_reserved,
+    1)`` cores, the sampler (and its workers) on the rest, or on the
+    optimizer's core when the slot has one core."""
+    per_run = _cpu_async_cores(p)
+    cores = list(range(run_slot * per_run, (run_slot + 1) * per_run))
+    keep = max(p["cpu_reserved"], 1)
+    sampler_cores = cores[keep:] or cores[:keep]
+    return AttrDict(optimizer=[_optimizer_slot(cores[:keep], None, p)],
+        sampler=_slot(sampler_cores, None, p, reserved=0))
 
 
 def _machine_cpu_ids() -> list[int]:
