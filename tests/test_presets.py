@@ -26,7 +26,7 @@ pytest.importorskip("ale_py")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPTS = os.path.join(REPO, "rlpyt", "experiments", "scripts")
 CARTPOLE = os.path.join(REPO, "experiments", "train", "ppo_cartpole.py")
-RUNNER_NAMES = ("MinibatchRl", "MinibatchRlEval")
+RUNNER_NAMES = ("MinibatchRl", "MinibatchRlEval", "AsyncRl", "AsyncRlEval")
 pytestmark = [pytest.mark.usefixtures("data_dir"),
     pytest.mark.filterwarnings("ignore:gym_make. environment id:UserWarning"),
     pytest.mark.filterwarnings("ignore:.*is out of date:DeprecationWarning")]
@@ -41,7 +41,8 @@ TRAIN_SCRIPTS = {
     "atari.pg.atari_lstm_ppo": ["atari/pg/train/atari_lstm_ppo_gpu.py"],
     "atari.dqn.atari_dqn": ["atari/dqn/train/atari_dqn_serial.py", "atari/dqn/train/atari_dqn_cpu.py",
         "atari/dqn/train/atari_dqn_gpu.py", "atari/dqn/train/atari_dqn_gpu_noeval.py",
-        "atari/dqn/train/atari_catdqn_gpu.py"],
+        "atari/dqn/train/atari_catdqn_gpu.py", "atari/dqn/train/atari_dqn_async_serial.py",
+        "atari/dqn/train/atari_dqn_async_cpu.py", "atari/dqn/train/atari_dqn_async_gpu.py"],
     "atari.dqn.atari_dqn_debug": ["atari/dqn/train/atari_dqn_serial.py",
         "atari/dqn/train/atari_catdqn_gpu.py"],
     "mujoco.pg.mujoco_a2c": ["mujoco/pg/train/mujoco_ff_a2c_cpu.py"],

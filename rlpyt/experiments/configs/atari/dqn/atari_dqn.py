@@ -1,9 +1,9 @@
 """DQN and categorical DQN on Atari: rlpyt's presets and values, in sections
 agent, algo, env, eval_env, model, optim, runner, sampler (see
 ``rlpyt.experiments.configs``; the train scripts set ``eval_env``'s game to
-``env``'s). The DQN train scripts take every key but "rainbow"; the
-categorical one (atari_catdqn_gpu) takes every key, as in rlpyt ("catdqn",
-"ernbw").
+``env``'s). The DQN train scripts (synchronous and async) take every key
+but "rainbow"; the categorical one (atari_catdqn_gpu) takes every key, as
+in rlpyt ("catdqn", "ernbw").
 
 - "dqn": Adam at 1e-4, batch 128, 1M replay, learning from 50k steps, 2 steps
   x 16 environments, 50M steps, evaluated every 1M steps.
@@ -26,8 +26,10 @@ categorical one (atari_catdqn_gpu) takes every key, as in rlpyt ("catdqn",
   Rainbow paper's values (batch 32, Adam eps 1.5e-4, learning from 80k
   steps, target update every 2000 updates), for the categorical script only.
 
-Left for later: rlpyt's "async_big" (the asynchronous runner does not exist
-yet).
+- "async_big": 4 steps x 256 environments, uniform replay, 10 evaluation
+  environments, for the asynchronous train scripts (atari_dqn_async_*; rlpyt
+  set ``eval_n_envs`` outside the sampler section, where no script read it;
+  here it is the sampler's).
 """
 import copy
 
@@ -125,3 +127,10 @@ config["model"]["dueling"] = True
 config["optim"] = dict(eps=1.5e-4)
 config["sampler"]["eval_n_envs"] = 10
 configs["rainbow"] = config
+
+config = copy.deepcopy(configs["dqn"])
+config["sampler"]["batch_T"] = 4
+config["sampler"]["batch_B"] = 256
+config["sampler"]["eval_n_envs"] = 10
+config["algo"]["prioritized_replay"] = False
+configs["async_big"] = config
