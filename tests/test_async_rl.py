@@ -252,3 +252,13 @@ def test_async_dqn_solves_cartpole_like_the_synchronous_test(sampler, seed, read
     assert rows[0]["ReturnAverage"] < 50
     assert solved and solved[0] <= n_steps, f"eval returns {[r['ReturnAverage'] for r in rows]}"
     assert rows[-1]["Diagnostics/CumReplayRatio"] == pytest.approx(16, rel=0.1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sampler", ["serial", "cpu"])
+def test_rlpyts_async_dqn_examples_run_with_small_budgets(sampler, read_progress, run_example):
+    rows = read_progress(run_example("atari_dqn_async", sampler=sampler, n_steps=400, log_interval_steps=200,
+        min_steps_learn=200, replay_size=1000, eval_max_steps=200))
+    assert [r["Diagnostics/CumSteps"] for r in rows] == [0, 200, 400]
+    assert rows[-1]["Diagnostics/CumUpdates"] == pytest.approx((400 - 200) * (18 if sampler == "serial" else 8) / 32,
+        abs=1)
