@@ -2,13 +2,15 @@
 
     python resume_script.py <family> <log_dir> [<sampler>]
 
-family: ppo, ppo_lstm, dqn (prioritized, 3-step), sac; sampler: serial
+family: ppo, ppo_lstm, dqn (prioritized, 3-step), sac, dqn_sync (the dqn
+run over 2 SyncRl ranks, each with its own replay); sampler: serial
 (default), cpu or gpu. It always logs with ``resume=True``, so starting it
 again continues its run folder from the last checkpoint (a fresh start when
 there is none). A checkpoint is written at every log interval and, with
 ``RLPYT_TEST_CHECKPOINT_S``, every that many seconds. For the tests' kills:
 ``RLPYT_TEST_KILL_AT_ITR=k`` SIGKILLs the process in iteration k (after
-sampling); ``RLPYT_TEST_KILL_IN_SAVE=n`` SIGKILLs it while it writes the
+sampling; with dqn_sync the process of rank ``RLPYT_TEST_KILL_RANK``, 0 by
+default); ``RLPYT_TEST_KILL_IN_SAVE=n`` SIGKILLs it while it writes the
 n-th file of its checkpoints (counting from 1), leaving a half-written save.
 """
 import os
@@ -25,6 +27,7 @@ from rlpyt.algos.qpg.sac import SAC
 from rlpyt.agents.dqn.dqn_agent import DqnAgent
 from rlpyt.envs.gym import make as gym_make
 from rlpyt.runners.minibatch_rl import MinibatchRl, MinibatchRlEval
+from rlpyt.runners.sync_rl import SyncRl
 from rlpyt.samplers.parallel.cpu.sampler import CpuSampler
 from rlpyt.samplers.parallel.gpu.sampler import GpuSampler
 from rlpyt.samplers.serial.sampler import SerialSampler
@@ -43,13 +46,16 @@ def build(family: str, SamplerCls):
         agent = AgentCls(model_kwargs=dict(hidden_sizes=[16]))
         return MinibatchRlEval(algo=PPO(minibatches=2, epochs=2), agent=agent, sampler=sampler,
             n_steps=64 * 24, seed=3, log_interval_steps=64 * 3)
-    if family == "dqn":
+    if family in ("dqn", "dqn_sync"):
         sampler = SamplerCls(EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"), batch_T=4, batch_B=4)
         algo = DQN(min_steps_learn=200, replay_size=2000, batch_size=32, replay_ratio=4,
             target_update_interval=20, n_step_return=3, prioritized_replay=True, eps_steps=1000,
             double_dqn=True)
-        return MinibatchRl(algo=algo, agent=DqnAgent(model_kwargs=dict(hidden_sizes=[16])), sampler=sampler,
-            n_steps=16 * 80, seed=5, log_interval_steps=16 * 8)
+        kwargs = dict(algo=algo, agent=DqnAgent(model_kwargs=dict(hidden_sizes=[16])), sampler=sampler, seed=5)
+        if family == "dqn_sync":
+            affinity = [dict(master_torch_threads=1, set_affinity=False)] * 2
+            return SyncRl(**kwargs, affinity=affinity, n_steps=32 * 60, log_interval_steps=32 * 6)
+        return MinibatchRl(**kwargs, n_steps=16 * 80, log_interval_steps=16 * 8)
     if family == "sac":
         sampler = SamplerCls(EnvCls=gym_make, env_kwargs=dict(id="Pendulum-v1"), batch_T=8, batch_B=2)
         algo = SAC(min_steps_learn=160, replay_size=3000, batch_size=32, replay_ratio=8)
@@ -65,8 +71,10 @@ def install_kills(runner) -> None:
     if kill_itr is not None:
         optimize = runner.algo.optimize_agent
 
+        kill_rank = int(os.environ.get("RLPYT_TEST_KILL_RANK", "0"))
+
         def optimize_or_die(itr, samples):
-            if itr == int(kill_itr):
+            if itr == int(kill_itr) and runner.rank == kill_rank:
                 os.kill(os.getpid(), signal.SIGKILL)
             return optimize(itr, samples)
         runner.algo.optimize_agent = optimize_or_die

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from rlpyt.utils.checkpoint import (POINTER, CheckpointError, load_checkpoint, read_checkpoint_info,
-    remove_leftovers, save_checkpoint)
+from rlpyt.utils.checkpoint import (POINTER, CheckpointError, checkpoint_itrs, load_checkpoint,
+    read_checkpoint_info, remove_leftovers, save_checkpoint)
 
 
-def _save(run_dir, itr, value):
+def _save(run_dir, itr, value, keep=1):
     arrays = {"replay.samples.observation": np.full((6, 2, 3), value, dtype=np.float32)}
     return save_checkpoint(str(run_dir), state=dict(itr=itr, weights=torch.full((2,), float(value))),
-        arrays=arrays, info=dict(itr=itr, progress_rows=itr))
+        arrays=arrays, info=dict(itr=itr, progress_rows=itr), keep=keep)
 
 
 def test_round_trip_with_memory_mapped_arrays(tmp_path):
@@ -37,6 +37,21 @@ def test_new_checkpoint_replaces_the_previous_only_after_commit(tmp_path):
     assert load_checkpoint(str(tmp_path)).state["itr"] == 2
     assert sorted(e for e in os.listdir(tmp_path) if e.startswith("checkpoint")) == sorted(
         [POINTER, os.path.basename(second)])
+
+
+def test_keep_leaves_the_previous_checkpoints_loadable_by_iteration(tmp_path):
+    folders = [_save(tmp_path, itr, float(itr), keep=3) for itr in (1, 2, 3, 4)]
+    assert not os.path.exists(folders[0]) and all(os.path.isdir(f) for f in folders[1:])
+    assert checkpoint_itrs(str(tmp_path)) == [4, 3, 2]
+    assert load_checkpoint(str(tmp_path)).state["itr"] == 4
+    older = load_checkpoint(str(tmp_path), itr=2)
+    assert older.info["itr"] == 2 and np.all(older.arrays["replay.samples.observation"] == 2.0)
+    with pytest.raises(CheckpointError, match="no checkpoint of iteration 1 .*\\[4, 3, 2\\]"):
+        load_checkpoint(str(tmp_path), itr=1)
+    remove_leftovers(str(tmp_path))
+    assert checkpoint_itrs(str(tmp_path)) == [4, 3, 2] and all(os.path.isdir(f) for f in folders[1:])
+    with pytest.raises(ValueError, match="keep must be an int >= 1, got 0"):
+        _save(tmp_path, 5, 5.0, keep=0)
 
 
 def test_leftovers_of_a_killed_save_are_removed_and_the_committed_one_kept(tmp_path):

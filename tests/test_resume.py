@@ -15,7 +15,7 @@ import pytest
 import torch
 
 from resume_script import SAMPLERS, build
-from rlpyt.utils.checkpoint import load_checkpoint
+from rlpyt.utils.checkpoint import load_checkpoint, read_checkpoint_info
 from rlpyt.utils.logging.context import logger_context
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "resume_script.py")
@@ -24,20 +24,26 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _env(**extra) -> dict:
     env = dict(os.environ, **dict(dict(PYTHONPATH=ROOT), **{k: str(v) for k, v in extra.items()}))
-    for key in ("RLPYT_TEST_KILL_AT_ITR", "RLPYT_TEST_KILL_IN_SAVE", "RLPYT_TEST_CHECKPOINT_S"):
+    for key in ("RLPYT_TEST_KILL_AT_ITR", "RLPYT_TEST_KILL_IN_SAVE", "RLPYT_TEST_CHECKPOINT_S",
+            "RLPYT_TEST_KILL_RANK"):
         if key not in extra:
             env.pop(key, None)
     return env
 
 
-def run_script(family: str, log_dir: str, expect_kill: bool = False, sampler: str = "serial", **kills) -> None:
-    """Run the script to its end, or (``expect_kill``) until the kill asked for."""
+def run_script(family: str, log_dir: str, expect_kill: bool = False, sampler: str = "serial",
+        expect_code: int | None = None, **kills) -> str:
+    """Run the script to its end, or (``expect_kill``) until the kill asked
+    for, or (``expect_code``) until it exits with that code; returns stderr."""
     proc = subprocess.run([sys.executable, SCRIPT, family, log_dir, sampler], env=_env(**kills),
         capture_output=True, text=True, timeout=300)
     if expect_kill:
         assert proc.returncode == -signal.SIGKILL, proc.stdout[-2000:] + proc.stderr[-3000:]
+    elif expect_code is not None:
+        assert proc.returncode == expect_code, proc.stdout[-2000:] + proc.stderr[-3000:]
     else:
         assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    return proc.stderr
 
 
 def progress(log_dir: str) -> list[dict]:
@@ -94,6 +100,38 @@ def test_kill_at_random_moments_with_frequent_checkpoints(tmp_path, uninterrupte
         proc.wait(timeout=30)
     run_script("dqn", log_dir, RLPYT_TEST_CHECKPOINT_S=0.05)
     assert progress(log_dir) == uninterrupted("dqn")
+
+
+def test_sync_rl_ranks_killed_and_resumed_write_the_same_progress(tmp_path, uninterrupted):
+    """2 SyncRl ranks, each with its own prioritized replay: rank 0 SIGKILLed
+    (rank 1 follows), rank 1 SIGKILLed (rank 0 reports it), and kills at
+    random moments with checkpoints every 0.05 s, whose background commits
+    leave the ranks' newest checkpoints apart: the resumed run continues
+    from the newest one both hold and logs what the uninterrupted run logs."""
+    log_dir = str(tmp_path)
+    run_script("dqn_sync", log_dir, expect_kill=True, RLPYT_TEST_KILL_AT_ITR=10)
+    stderr = run_script("dqn_sync", log_dir, expect_code=1, RLPYT_TEST_KILL_AT_ITR=25, RLPYT_TEST_KILL_RANK=1)
+    assert "SyncRl rank 1 failed" in stderr
+    rng = random.Random(1)
+    for _ in range(2):
+        start_itr = read_checkpoint_info(os.path.join(log_dir, "run_0"))["itr"]
+        with open(tmp_path / "stderr.txt", "w+") as stderr:
+            proc = subprocess.Popen([sys.executable, SCRIPT, "dqn_sync", log_dir],
+                env=_env(RLPYT_TEST_CHECKPOINT_S=0.05), stdout=subprocess.DEVNULL, stderr=stderr)
+            deadline = time.time() + 120
+            while (read_checkpoint_info(os.path.join(log_dir, "run_0"))["itr"] == start_itr
+                    and proc.poll() is None and time.time() < deadline):
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0.0, 0.3))
+            proc.send_signal(signal.SIGKILL)
+            code = proc.wait(timeout=30)
+            stderr.seek(0)
+            assert code == -signal.SIGKILL, stderr.read()[-3000:]  # killed while training, not after
+    run_script("dqn_sync", log_dir, RLPYT_TEST_CHECKPOINT_S=0.05)
+    assert progress(log_dir) == uninterrupted("dqn_sync")
+    rank_dir = os.path.join(log_dir, "run_0", "rank1")
+    assert os.path.exists(os.path.join(rank_dir, "checkpoint.json"))
+    assert len([e for e in os.listdir(rank_dir) if e.startswith("checkpoint-")]) <= 3
 
 
 def test_finished_run_started_again_trains_nothing_more(tmp_path, uninterrupted):

@@ -12,7 +12,7 @@ from rlpyt.utils.checks import check_count, check_number
 from rlpyt.utils.collections import AttrDict
 from rlpyt.utils.launching.affinity import apply_process_affinity
 from rlpyt.utils.logging import logger
-from rlpyt.utils.checkpoint import CheckpointWriter, load_checkpoint
+from rlpyt.utils.checkpoint import Checkpoint, CheckpointWriter, load_checkpoint
 from rlpyt.utils.seed import get_rng_state, make_seed, set_rng_state, set_seed
 
 _STAT_SUFFIXES = ("Average", "Std", "Median", "Min", "Max")
@@ -38,6 +38,8 @@ class MinibatchRlBase(BaseRunner):
     they can be restored, the runner's counters and log window;
     progress.csv is cut back to the checkpoint's rows and appended.
     """
+
+    checkpoint_keep = 1  # committed checkpoints kept loadable (see rlpyt.utils.checkpoint)
 
     def __init__(self, algo, agent, sampler, n_steps: int, seed: int | None = None,
             affinity: dict | None = None, log_interval_steps: int = int(1e5),
@@ -115,7 +117,7 @@ class MinibatchRlBase(BaseRunner):
             if not k.startswith("_")]
         self._progress = None
         self._log_rows = 0
-        self._checkpoint_writer = CheckpointWriter()
+        self._checkpoint_writer = CheckpointWriter(keep=self.checkpoint_keep)
 
     def shutdown(self) -> None:
         """Finish the last checkpoint's commit; close the progress bar and the
@@ -162,10 +164,29 @@ class MinibatchRlBase(BaseRunner):
         return (self.checkpoint_interval_s is not None
             and time.time() - self._last_checkpoint_time >= self.checkpoint_interval_s)
 
+    def should_checkpoint(self, logged: bool, snapshot: str | None) -> bool:
+        """Whether to checkpoint at the end of this iteration: when a
+        snapshot was saved or ``checkpoint_interval_s`` has passed.
+        ``logged`` says whether this iteration wrote a log row (the only
+        iterations where data-parallel ranks must agree without a timer)."""
+        return snapshot is not None or self.checkpoint_due()
+
+    def checkpoint_dir(self) -> str | None:
+        """The folder this process's checkpoints go to: the logger's run folder."""
+        return logger.get_snapshot_dir()
+
+    def resuming(self) -> bool:
+        """Whether this run continues its run folder's checkpoint."""
+        return logger.get_resume()
+
+    def find_checkpoint(self, run_dir: str) -> Checkpoint | None:
+        """The checkpoint to continue from: the committed one of ``run_dir``."""
+        return load_checkpoint(run_dir)
+
     def save_checkpoint(self, itr: int) -> None:
         """Checkpoint everything needed to continue after iteration ``itr``
-        into the logger's run folder (nothing when no run is logged)."""
-        run_dir = logger.get_snapshot_dir()
+        into ``checkpoint_dir()`` (nothing when no run is logged)."""
+        run_dir = self.checkpoint_dir()
         self._last_checkpoint_time = time.time()
         if run_dir is None:
             return
@@ -179,10 +200,10 @@ class MinibatchRlBase(BaseRunner):
         """Load the run folder's checkpoint when the logger resumes; returns
         the first iteration to run (0 for a fresh start)."""
         self._last_checkpoint_time = time.time()
-        run_dir = logger.get_snapshot_dir()
-        if run_dir is None or not logger.get_resume():
+        run_dir = self.checkpoint_dir()
+        if run_dir is None or not self.resuming():
             return 0
-        checkpoint = load_checkpoint(run_dir)
+        checkpoint = self.find_checkpoint(run_dir)
         if checkpoint is None:
             logger.log(f"No checkpoint in {run_dir}: starting fresh.")
             logger.cut_tabular(0)
@@ -270,9 +291,10 @@ class MinibatchRlBase(BaseRunner):
                     opt_info = self.algo.optimize_agent(itr, samples)
                     self.store_diagnostics(itr, traj_infos, opt_info)
                     snapshot = None
-                    if (itr + 1) % self.log_interval_itrs == 0:
+                    logged = (itr + 1) % self.log_interval_itrs == 0
+                    if logged:
                         snapshot = self.log_diagnostics(itr, *self.diagnostic_traj_infos(itr))
-                    if snapshot is not None or self.checkpoint_due():
+                    if self.should_checkpoint(logged=logged, snapshot=snapshot):
                         self.save_checkpoint(itr)
             logger.log("Training complete.")
         finally:

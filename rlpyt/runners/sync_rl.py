@@ -21,6 +21,7 @@ import torch
 import torch.distributed as dist
 
 from rlpyt.runners.minibatch_rl import MinibatchRl, MinibatchRlEval
+from rlpyt.utils.checkpoint import Checkpoint, CheckpointError, checkpoint_itrs, load_checkpoint, remove_leftovers
 from rlpyt.utils.collections import AttrDict
 from rlpyt.utils.logging import logger
 from rlpyt.utils.logging.logger import set_logger, use_logger
@@ -117,9 +118,18 @@ class SyncRlMixin:
     Batch sizes are per process (the total batch grows with the world size);
     ``Diagnostics/CumSteps`` counts every rank's samples and the trajectory
     statistics are over every rank's trajectories. Each rank is seeded with
-    ``seed + rank`` and starts from rank 0's agent state. Rank 0 alone logs,
-    evaluates (SyncRlEval) and checkpoints; resuming a run folder is not
-    supported. A rank that raises ends the run: the launching process raises
+    ``seed + rank`` and starts from rank 0's agent state. Rank 0 alone logs
+    and evaluates (SyncRlEval).
+
+    Checkpoints: every rank checkpoints its part (its replay buffer,
+    sampler, RNG; rank 0 also the log counters) at the same iterations, rank
+    0 into the run folder, rank r into ``<run folder>/rank<r>/`` on its own
+    machine (on several nodes, give them a shared file system or the same
+    path). Each keeps its last 3 checkpoints, so that the ranks, whose
+    background commits may end up to two checkpoints apart when a process
+    is killed, always share one: a resumed run (``logger_context(...,
+    resume=True)``) continues on every rank from the newest iteration they
+    all hold. A rank that raises ends the run: the launching process raises
     :class:`RankFailure` with that rank's traceback. ``timeout_s`` bounds how
     long a rank waits for the others in a collective (a rank that hangs, or a
     rank 0 evaluation longer than this, ends the run).
@@ -142,12 +152,11 @@ class SyncRlMixin:
         self.backend = backend
         self._spawned = []
 
+    checkpoint_keep = 3
+
     def train(self) -> None:
         """Train on all ranks: join torchrun's process group when torchrun
         started this process, else run rank 0 here and spawn the others."""
-        if logger.get_resume():
-            raise NotImplementedError(f"{type(self).__name__} cannot resume a run folder: "
-                f"start it without resume=True")
         launched = torchrun_rank()
         if launched is not None:
             rank, world_size, local_rank = launched
@@ -232,7 +241,45 @@ class SyncRlMixin:
         n_itr = super().startup()
         self.agent.data_parallel()
         average_algo_gradients(self.algo, self.agent, self.world_size)
+        run = [logger.get_snapshot_dir(), logger.get_resume()] if self.rank == 0 else [None, None]
+        dist.broadcast_object_list(run, src=0)
+        run_dir, self._resuming = run
+        self._checkpoint_dir = run_dir
+        if run_dir is not None and self.rank != 0:
+            self._checkpoint_dir = os.path.join(run_dir, f"rank{self.rank}")
+            os.makedirs(self._checkpoint_dir, exist_ok=True)
         return n_itr
+
+    def checkpoint_dir(self) -> str | None:
+        """Rank 0: the run folder; rank r: its ``rank<r>`` subfolder."""
+        return self._checkpoint_dir
+
+    def resuming(self) -> bool:
+        """Rank 0's logger decides for every rank."""
+        return self._resuming
+
+    def should_checkpoint(self, logged: bool, snapshot: str | None) -> bool:
+        """Rank 0's decision, broadcast (only at log rows, or at every
+        iteration when ``checkpoint_interval_s`` is set)."""
+        if not logged and self.checkpoint_interval_s is None:
+            return False
+        decision = [super().should_checkpoint(logged=logged, snapshot=snapshot) if self.rank == 0 else None]
+        dist.broadcast_object_list(decision, src=0)
+        return decision[0]
+
+    def find_checkpoint(self, run_dir: str) -> Checkpoint | None:
+        """The newest checkpoint every rank holds (None when no rank has one)."""
+        remove_leftovers(run_dir)
+        held = [None] * self.world_size
+        dist.all_gather_object(held, checkpoint_itrs(run_dir))
+        if not any(held):
+            return None
+        common = set(held[0]).intersection(*held[1:])
+        if not common:
+            raise CheckpointError(f"{type(self).__name__}: the ranks share no checkpoint to resume from "
+                f"(iterations held by rank: {dict(enumerate(held))}); rank r keeps its part in "
+                f"<run folder>/rank<r>/")
+        return load_checkpoint(run_dir, itr=max(common))
 
     def store_diagnostics(self, itr: int, traj_infos: list, opt_info) -> None:
         """Gather every rank's trajectories to rank 0 (which first checks

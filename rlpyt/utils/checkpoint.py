@@ -9,8 +9,11 @@ memory-mapped on load), plus ``manifest.json`` (format, sizes, the hash of
 ``checkpoint.json`` names it, and the pointer is replaced in one
 ``os.replace`` after every file (and the folder) is fsynced: a process killed
 at any moment leaves either the previous checkpoint or the new one, never a
-torn one. The previous checkpoint is removed only after the commit;
-leftovers of a killed save are removed by :func:`remove_leftovers`.
+torn one. The previous checkpoint is removed only after the commit (with
+``keep=k`` the pointer also lists the k - 1 checkpoints before it, which
+stay: data-parallel ranks, whose background commits may finish one or two
+checkpoints apart, then always share one they can all load); leftovers of a
+killed save are removed by :func:`remove_leftovers`.
 
 Loading checks the pointer's and the manifest's format tag, every file's
 size and ``state.pt``'s hash, and raises :class:`CheckpointError` naming the
@@ -108,9 +111,23 @@ def _prepare(run_dir: str, state: dict, arrays: dict) -> tuple[str, bytes, dict]
     return tmp, buffer.getvalue(), sizes
 
 
-def _commit(run_dir: str, tmp: str, payload: bytes, sizes: dict, info: dict) -> str:
+def _pointer(run_dir: str) -> dict | None:
+    """The pointer file's contents (None when there is none)."""
+    path = os.path.join(run_dir, POINTER)
+    return _read_json(path, "checkpoint pointer") if os.path.exists(path) else None
+
+
+def _entries(pointer: dict | None) -> list[dict]:
+    """The pointer's checkpoints, newest first, each ``{folder, info}``."""
+    if pointer is None:
+        return []
+    return [dict(folder=pointer["folder"], info=pointer["info"])] + list(pointer.get("kept", []))
+
+
+def _commit(run_dir: str, tmp: str, payload: bytes, sizes: dict, info: dict, keep: int = 1) -> str:
     """Write the state, the manifest and the pointer, fsyncing each, and make
-    the folder the run's checkpoint; returns the folder."""
+    the folder the run's checkpoint (the pointer keeps listing the ``keep - 1``
+    checkpoints before it); returns the folder."""
     try:
         sizes = dict(sizes, **{_STATE: _write_synced(os.path.join(tmp, _STATE), lambda f: f.write(payload))})
         arrays = sorted(os.path.splitext(os.path.basename(rel))[0] for rel in sizes if rel != _STATE)
@@ -125,7 +142,8 @@ def _commit(run_dir: str, tmp: str, payload: bytes, sizes: dict, info: dict) -> 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _fsync_dir(run_dir)
-    pointer = dict(format=FORMAT, version=VERSION, folder=name, info=info)
+    kept = _entries(_pointer(run_dir))[:keep - 1]
+    pointer = dict(format=FORMAT, version=VERSION, folder=name, info=info, kept=kept)
     pointer_tmp = os.path.join(run_dir, f"{_TMP_PREFIX}pointer.tmp")
     _write_synced(pointer_tmp, lambda f: f.write(json.dumps(pointer).encode()))
     os.replace(pointer_tmp, os.path.join(run_dir, POINTER))
@@ -134,13 +152,22 @@ def _commit(run_dir: str, tmp: str, payload: bytes, sizes: dict, info: dict) -> 
     return folder
 
 
-def save_checkpoint(run_dir: str, state: dict, arrays: dict | None = None, info: dict | None = None) -> str:
+def save_checkpoint(run_dir: str, state: dict, arrays: dict | None = None, info: dict | None = None,
+        keep: int = 1) -> str:
     """Write and commit a checkpoint of ``state`` (torch-saveable) and
     ``arrays`` (name -> numpy array) in ``run_dir``; ``info`` (JSON-able)
     goes into the pointer, readable without loading the rest
-    (:func:`read_checkpoint_info`). Returns the checkpoint's folder."""
+    (:func:`read_checkpoint_info`). The ``keep - 1`` previous checkpoints
+    stay loadable (:func:`load_checkpoint` with ``itr``). Returns the
+    checkpoint's folder."""
     tmp, payload, sizes = _prepare(run_dir, state, dict(arrays or {}))
-    return _commit(run_dir, tmp, payload, sizes, dict(info or {}))
+    return _commit(run_dir, tmp, payload, sizes, dict(info or {}), _check_keep(keep))
+
+
+def _check_keep(keep: int) -> int:
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        raise ValueError(f"checkpoint keep must be an int >= 1, got {keep!r}")
+    return keep
 
 
 class CheckpointWriter:
@@ -148,18 +175,20 @@ class CheckpointWriter:
     background thread: the caller waits only while the arrays are written
     and the state serialized (a consistent snapshot of the run), not for the
     fsyncs and the commit. One commit at a time: the next save, and
-    :meth:`wait`, first wait for the previous one and raise its error."""
+    :meth:`wait`, first wait for the previous one and raise its error.
+    ``keep`` as in :func:`save_checkpoint`."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: int = 1) -> None:
         self._thread = None
         self._error = None
+        self.keep = _check_keep(keep)
 
     def save(self, run_dir: str, state: dict, arrays: dict | None = None, info: dict | None = None) -> None:
         """Snapshot ``state`` and ``arrays`` now; commit in the background."""
         self.wait()
         tmp, payload, sizes = _prepare(run_dir, state, dict(arrays or {}))
         self._thread = threading.Thread(target=self._commit, name="rlpyt-checkpoint",
-            args=(run_dir, tmp, payload, sizes, dict(info or {})), daemon=True)
+            args=(run_dir, tmp, payload, sizes, dict(info or {}), self.keep), daemon=True)
         self._thread.start()
 
     def _commit(self, *args) -> None:
@@ -194,20 +223,30 @@ def _read_json(path: str, what: str) -> dict:
 def read_checkpoint_info(run_dir: str) -> dict | None:
     """The committed checkpoint's ``info`` (None when ``run_dir`` has no
     checkpoint); CheckpointError if the pointer file is foreign."""
-    path = os.path.join(run_dir, POINTER)
-    if not os.path.exists(path):
-        return None
-    return _read_json(path, "checkpoint pointer")["info"]
+    pointer = _pointer(run_dir)
+    return None if pointer is None else pointer["info"]
 
 
-def load_checkpoint(run_dir: str) -> Checkpoint | None:
-    """The committed checkpoint of ``run_dir`` (None when it has none), after
-    checking its manifest, file sizes and ``state.pt``'s hash."""
-    pointer_path = os.path.join(run_dir, POINTER)
-    if not os.path.exists(pointer_path):
+def checkpoint_itrs(run_dir: str) -> list[int]:
+    """The iterations of the loadable checkpoints of ``run_dir`` (the
+    committed one and those kept before it), newest first."""
+    return [int(entry["info"].get("itr", 0)) for entry in _entries(_pointer(run_dir))]
+
+
+def load_checkpoint(run_dir: str, itr: int | None = None) -> Checkpoint | None:
+    """The committed checkpoint of ``run_dir`` (None when it has none), or
+    with ``itr`` the kept one of that iteration (CheckpointError when there
+    is none), after checking its manifest, file sizes and ``state.pt``'s hash."""
+    entries = _entries(_pointer(run_dir))
+    if itr is not None:
+        entries = [entry for entry in entries if int(entry["info"].get("itr", 0)) == itr]
+        if not entries:
+            raise CheckpointError(f"{run_dir} has no checkpoint of iteration {itr} "
+                f"(it has {checkpoint_itrs(run_dir)})")
+    if not entries:
         return None
-    pointer = _read_json(pointer_path, "checkpoint pointer")
-    folder = os.path.join(run_dir, str(pointer.get("folder")))
+    entry = entries[0]
+    folder = os.path.join(run_dir, str(entry["folder"]))
     manifest = _read_json(os.path.join(folder, _MANIFEST), "checkpoint manifest")
     for rel, size in manifest["sizes"].items():
         path = os.path.join(folder, rel)
@@ -221,21 +260,19 @@ def load_checkpoint(run_dir: str) -> Checkpoint | None:
     state = torch.load(state_path, weights_only=False, map_location="cpu")
     arrays = {name: np.load(os.path.join(folder, _ARRAYS, f"{name}.npy"), mmap_mode="r", allow_pickle=False)
         for name in manifest["arrays"]}
-    return Checkpoint(info=pointer["info"], state=state, arrays=arrays)
+    return Checkpoint(info=entry["info"], state=state, arrays=arrays)
 
 
 def remove_leftovers(run_dir: str) -> None:
     """Remove what a killed save left in ``run_dir``: temporary folders and
     files, and checkpoint folders the pointer does not name."""
-    current = None
-    if os.path.exists(os.path.join(run_dir, POINTER)):
-        try:
-            current = _read_json(os.path.join(run_dir, POINTER), "checkpoint pointer")["folder"]
-        except CheckpointError:
-            return  # a foreign pointer: touch nothing; loading names it
+    try:
+        named = {entry["folder"] for entry in _entries(_pointer(run_dir))}
+    except CheckpointError:
+        return  # a foreign pointer: touch nothing; loading names it
     for entry in os.listdir(run_dir):
         path = os.path.join(run_dir, entry)
-        stale_checkpoint = entry.startswith("checkpoint-") and entry != current and os.path.isdir(path)
+        stale_checkpoint = entry.startswith("checkpoint-") and entry not in named and os.path.isdir(path)
         if entry.startswith(_TMP_PREFIX) or stale_checkpoint:
             if os.path.isdir(path):
                 shutil.rmtree(path, ignore_errors=True)
