@@ -262,3 +262,61 @@ def test_rlpyts_async_dqn_examples_run_with_small_budgets(sampler, read_progress
     assert [r["Diagnostics/CumSteps"] for r in rows] == [0, 200, 400]
     assert rows[-1]["Diagnostics/CumUpdates"] == pytest.approx((400 - 200) * (18 if sampler == "serial" else 8) / 32,
         abs=1)
+
+
+def test_a_run_resumes_from_its_checkpoint(read_progress, semaphore_names):
+    """A run that failed after its second log row continues from the
+    checkpoint of that row: the replay buffer, optimizer and counters come
+    back, the log goes on without a gap or a repeated row, and the replay
+    ratio over the whole run holds."""
+    failing = make_runner(algo=FailingDQN, fail_at=250)  # row 2 (1600 steps) has 175 updates
+    with pytest.raises(RuntimeError, match="deliberate optimizer failure"):
+        with logger_context("resumed", 0, "resumed", {}, snapshot_mode="last") as run_dir:
+            failing.train()
+    rows = read_progress(run_dir)
+    assert [r["Diagnostics/CumSteps"] for r in rows] == [800, 1600]
+    resumed = make_runner()
+    with logger_context("resumed", 0, "resumed", {}, snapshot_mode="last", resume=True) as resumed_dir:
+        resumed.train()
+    assert resumed_dir == run_dir
+    assert resumed.control.start_itr >= 1600 // 32  # continued, not restarted
+    rows = read_progress(run_dir)
+    steps = [r["Diagnostics/CumSteps"] for r in rows]
+    assert steps[:2] == [800, 1600] and steps[-1] == 3200 and steps == sorted(set(steps)), steps
+    assert resumed.replay_buffer._total_T * 2 >= 2400  # the checkpoint's steps came back, then more
+    assert rows[-1]["Diagnostics/CumUpdates"] == (3200 - 200) * 4 // 32
+    assert rows[-1]["Diagnostics/CumReplayRatio"] == pytest.approx(4, rel=0.05)
+    assert not own_children() and not left_in_shm(semaphore_names)
+
+
+def _algo_cases():
+    from rlpyt.agents.dqn.catdqn_agent import CatDqnAgent
+    from rlpyt.agents.qpg.ddpg_agent import DdpgAgent
+    from rlpyt.agents.qpg.sac_agent import SacAgent
+    from rlpyt.agents.qpg.td3_agent import Td3Agent
+    from rlpyt.algos.dqn.cat_dqn import CategoricalDQN
+    from rlpyt.algos.qpg.ddpg import DDPG
+    from rlpyt.algos.qpg.sac import SAC
+    from rlpyt.algos.qpg.td3 import TD3
+    qpg = dict(id="Pendulum-v1")
+    return {
+        "prioritized_dqn": (DQN, dict(prioritized_replay=True), DqnAgent, {}, dict(id="CartPole-v1")),
+        "categorical_dqn": (CategoricalDQN, dict(V_min=0.0, V_max=100.0), CatDqnAgent, {}, dict(id="CartPole-v1")),
+        "ddpg": (DDPG, {}, DdpgAgent, {}, qpg),
+        "td3": (TD3, {}, Td3Agent, {}, qpg),
+        "sac": (SAC, {}, SacAgent, {}, qpg),
+    }
+
+
+@pytest.mark.parametrize("name", ["prioritized_dqn", "categorical_dqn", "ddpg", "td3", "sac"])
+def test_replay_algorithms_train_under_async_rl(name, read_progress):
+    AlgoCls, algo_kwargs, AgentCls, agent_kwargs, env_kwargs = _algo_cases()[name]
+    sampler = AsyncSerialSampler(EnvCls=gym_make, env_kwargs=env_kwargs, batch_T=16, batch_B=2,
+        max_decorrelation_steps=0)
+    algo = AlgoCls(batch_size=32, min_steps_learn=200, replay_size=5000, replay_ratio=4, **algo_kwargs)
+    runner = AsyncRl(algo=algo, agent=AgentCls(**agent_kwargs), sampler=sampler, n_steps=960, seed=0,
+        log_interval_steps=480, affinity=AFFINITY)
+    rows = read_progress(train(runner, name))
+    assert rows[-1]["Diagnostics/CumUpdates"] == (960 - 200) * 4 // 32
+    assert rows[-1]["Diagnostics/CumReplayRatio"] == pytest.approx(4, rel=0.05)
+    assert type(runner.algo.replay_buffer).__name__.startswith("Async")
