@@ -320,3 +320,39 @@ def test_replay_algorithms_train_under_async_rl(name, read_progress):
     assert rows[-1]["Diagnostics/CumUpdates"] == (960 - 200) * 4 // 32
     assert rows[-1]["Diagnostics/CumReplayRatio"] == pytest.approx(4, rel=0.05)
     assert type(runner.algo.replay_buffer).__name__.startswith("Async")
+
+
+CTRL_C_SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+from test_async_rl import make_runner, train
+
+if __name__ == "__main__":
+    runner = make_runner(sampler="cpu", n_steps=1_000_000)
+    print("STARTING", flush=True)
+    train(runner)
+"""
+
+
+def test_ctrl_c_stops_every_process(tmp_path):
+    script = tmp_path / "ctrl_c.py"
+    script.write_text(CTRL_C_SCRIPT.format(tests=os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, RLPYT_DATA_DIR=str(tmp_path))
+    process = psutil.Popen([os.sys.executable, str(script)], cwd=str(tmp_path), env=env, start_new_session=True,
+        stdout=open(tmp_path / "out.log", "w"), stderr=open(tmp_path / "err.log", "w"))
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and len(process.children(recursive=True)) < 3:
+            time.sleep(0.2)  # the sampler process and its two workers
+        time.sleep(2.0)
+        group = [process.pid] + [child.pid for child in process.children(recursive=True)]
+        assert len(group) >= 4, (tmp_path / "err.log").read_text()[-3000:]
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+        assert "KeyboardInterrupt" in (tmp_path / "err.log").read_text()
+        assert not wait_gone(group), "a process of the run outlived Ctrl-C"
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
