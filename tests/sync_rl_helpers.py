@@ -10,12 +10,14 @@ import torch
 
 from rlpyt.agents.dqn.catdqn_agent import CatDqnAgent
 from rlpyt.agents.dqn.dqn_agent import DqnAgent
+from rlpyt.agents.dqn.r2d1_agent import R2d1Agent
 from rlpyt.agents.pg.categorical import CategoricalPgAgent, RecurrentCategoricalPgAgent
 from rlpyt.agents.qpg.ddpg_agent import DdpgAgent
 from rlpyt.agents.qpg.sac_agent import SacAgent
 from rlpyt.agents.qpg.td3_agent import Td3Agent
 from rlpyt.algos.dqn.cat_dqn import CategoricalDQN
 from rlpyt.algos.dqn.dqn import DQN
+from rlpyt.algos.dqn.r2d1 import R2D1
 from rlpyt.algos.pg.a2c import A2C
 from rlpyt.algos.pg.ppo import PPO
 from rlpyt.algos.qpg.ddpg import DDPG
@@ -91,7 +93,7 @@ def pendulum_sampler() -> SerialSampler:
 
 def algo_agent_sampler(name: str):
     """``(algo, agent, sampler)`` of a tiny run of A2C, PPO, recurrent PPO
-    (``ppo_lstm``), DQN, CategoricalDQN (``catdqn``), SAC, DDPG or TD3."""
+    (``ppo_lstm``), DQN, CategoricalDQN (``catdqn``), R2D1, SAC, DDPG or TD3."""
     if name == "a2c":
         return A2C(), CategoricalPgAgent(model_kwargs=SMALL), cartpole_sampler()
     if name == "ppo":
@@ -106,6 +108,10 @@ def algo_agent_sampler(name: str):
         algo = CategoricalDQN(min_steps_learn=16, batch_size=8, replay_size=200, target_update_interval=2,
             eps_steps=64)
         return algo, CatDqnAgent(n_atoms=11, model_kwargs=SMALL), cartpole_sampler()
+    if name == "r2d1":
+        algo = R2D1(min_steps_learn=16, batch_T=4, batch_B=2, warmup_T=2, store_rnn_state_interval=2,
+            n_step_return=2, replay_size=200, target_update_interval=2, eps_steps=64)
+        return algo, R2d1Agent(model_kwargs=dict(SMALL, lstm_size=8)), cartpole_sampler()
     if name == "sac":
         algo = SAC(min_steps_learn=16, batch_size=8, replay_size=200, replay_ratio=8)
         return algo, SacAgent(model_kwargs=SMALL, q_model_kwargs=SMALL), pendulum_sampler()

@@ -56,7 +56,7 @@ def load_rank_states(state_dir) -> tuple[dict, dict]:
     return tuple(torch.load(os.path.join(state_dir, f"rank{r}.pt"), weights_only=False) for r in (0, 1))
 
 
-@pytest.mark.parametrize("name", ["a2c", "ppo", "ppo_lstm", "dqn", "catdqn", "sac", "ddpg", "td3"])
+@pytest.mark.parametrize("name", ["a2c", "ppo", "ppo_lstm", "dqn", "catdqn", "r2d1", "sac", "ddpg", "td3"])
 def test_ranks_end_with_equal_parameters_and_optimizers(name, tmp_path):
     algo, agent, sampler = algo_agent_sampler(name)
     runner = StateSavingSyncRl(algo=algo, agent=agent, sampler=sampler, n_steps=192, seed=3,

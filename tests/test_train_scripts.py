@@ -50,6 +50,11 @@ DQN = dict(sampler=dict(batch_T=4, batch_B=2, max_decorrelation_steps=0, eval_n_
     algo=dict(replay_size=1000, min_steps_learn=8, batch_size=8),
     runner=dict(n_steps=16, log_interval_steps=8))
 DQN_NO_EVAL = dict(DQN, sampler=dict(batch_T=4, batch_B=2, max_decorrelation_steps=0))
+R2D1 = dict(sampler=dict(batch_T=4, batch_B=2, max_decorrelation_steps=0, eval_n_envs=1, eval_max_steps=40,
+        eval_max_trajectories=1),
+    algo=dict(replay_size=1000, min_steps_learn=8, batch_T=3, batch_B=2, warmup_T=2, n_step_return=2,
+        store_rnn_state_interval=2, input_priority_shift=1),
+    runner=dict(n_steps=16, log_interval_steps=8))
 QPG = dict(sampler=dict(batch_T=10, eval_n_envs=1, eval_max_steps=20, eval_max_trajectories=1),
     algo=dict(replay_size=1000, min_steps_learn=10, batch_size=8),
     runner=dict(n_steps=2e1, log_interval_steps=1e1))  # counts as rlpyt writes them
@@ -74,6 +79,7 @@ TRAIN_RUNS = {
     "atari/dqn/train/atari_dqn_async_serial.py": ("async_big", DQN, True),
     "atari/dqn/train/atari_dqn_async_cpu.py": ("async_big", DQN, True),
     "atari/dqn/train/atari_dqn_async_gpu.py": ("async_big", DQN, True),
+    "atari/dqn/train/atari_r2d1_gpu.py": ("r2d1", R2D1, True),
     "mujoco/qpg/train/mujoco_ddpg_serial.py": ("ddpg_from_td3_1M_serial", QPG, True),
     "mujoco/qpg/train/mujoco_ddpg_cpu.py": ("ddpg_from_td3_1M_serial", QPG, False),
     "mujoco/qpg/train/mujoco_td3_serial.py": ("td3_1M_serial", QPG, True),
@@ -84,7 +90,7 @@ SERIAL = {script for script in TRAIN_RUNS if script.endswith("_serial.py")}
 LAUNCH_SCRIPTS = {
     "atari/dqn/launch": ["launch_atari_catdqn_gpu_basic.py", "launch_atari_dpd_dqn_gpu_basic.py",
         "launch_atari_dqn_cpu_basic.py", "launch_atari_dqn_gpu.py", "launch_atari_dqn_gpu_basic.py",
-        "launch_atari_ernbw_gpu_basic.py"],
+        "launch_atari_ernbw_gpu_basic.py", "launch_atari_r2d1_gpu_basic.py"],
     "atari/pg/launch": ["launch_atari_ff_a2c_cpu.py", "launch_atari_ff_a2c_gpu_basic.py",
         "launch_atari_ff_ppo_gpu_basic.py", "launch_atari_lstm_a2c_cpu.py", "launch_atari_lstm_a2c_gpu.py",
         "launch_atari_lstm_a2c_gpu_basic.py", "launch_atari_lstm_ppo_gpu_basic.py"],

@@ -32,6 +32,17 @@ def wrap_ddp(module: torch.nn.Module, device: torch.device) -> DistributedDataPa
     return DistributedDataParallel(module, device_ids=device_ids, forward_sync_buffers=False)
 
 
+def stored_rnn_state(prev_rnn_state, rnn_state, unbatched: bool):
+    """What a recurrent agent's ``step`` records of the state it started
+    from: ``prev_rnn_state`` (zeros like ``rnn_state`` when None, i.e. after
+    a reset) batch-first, [B, N, H] leaves to fit the [T, B] samples buffer
+    ([N, H] for an ``unbatched`` step on one environment)."""
+    if prev_rnn_state is None:
+        prev_rnn_state = buffer_func(rnn_state, torch.zeros_like)
+    stored = buffer_func(prev_rnn_state, lambda s: s.transpose(0, 1))
+    return buffer_func(stored, lambda s: s.squeeze(0)) if unbatched else stored
+
+
 def _state_tensors(state: dict):
     """Every tensor of a (possibly nested) state dict, in key order."""
     for value in state.values():

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from rlpyt.agents.base import AgentStep, BaseAgent, RecurrentAgentMixin
+from rlpyt.agents.base import AgentStep, BaseAgent, RecurrentAgentMixin, stored_rnn_state
 from rlpyt.spaces.float_box import FloatBox
 from rlpyt.spaces.int_box import IntBox
-from rlpyt.utils.buffer import buffer_func, buffer_method
 from rlpyt.utils.collections import namedarraytuple
 
 AgentInfo = namedarraytuple("AgentInfo", ["dist_info", "value"])
@@ -119,11 +118,7 @@ class RecurrentPgAgentBase(RecurrentAgentMixin, PgAgentBase):
             *self.model_inputs(observation, prev_action, prev_reward), prev_rnn_state)
         dist_info = self.dist_info(*dist_outputs)
         action = self.distribution.sample(dist_info)
-        if prev_rnn_state is None:
-            prev_rnn_state = buffer_func(rnn_state, torch.zeros_like)
-        stored = buffer_method(prev_rnn_state, "transpose", 0, 1)
-        if value.dim() == 0:
-            stored = buffer_method(stored, "squeeze", 0)
+        stored = stored_rnn_state(prev_rnn_state, rnn_state, unbatched=value.dim() == 0)
         self.advance_rnn_state(rnn_state)
         return self.to_cpu(AgentStep(action=action,
             agent_info=AgentInfoRnn(dist_info=dist_info, value=value, prev_rnn_state=stored)))
