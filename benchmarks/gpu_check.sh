@@ -2,10 +2,17 @@
 # One prepared check for a lent GPU machine (one H200, 16 CPU cores, no
 # network), finishing in at most 8 minutes (every stage has its own timeout):
 #
-#   1. `pytest -m gpu` tests, if any test is marked gpu;
-#   2. the SyncRl tests (tests/test_sync_rl.py, i.e. `-k sync_rl`, the slow
-#      learning test included);
-#   3. benchmarks/sampler_scaling.py, benchmarks/sac_updates.py and
+#   1. `pytest -m gpu` tests (tests/test_device.py: every algorithm's update,
+#      the GpuSampler, SyncRl with NCCL at world size 1 and gloo at 2, all
+#      with cuda_idx=0);
+#   2. the SyncRl tests (tests/test_sync_rl.py, the slow learning test
+#      included);
+#   3. rlpyt's own examples/example_7.py (SyncRl + GpuSampler + A2C on Pong)
+#      with only its affinity numbers (one GPU) and budget changed, when a
+#      copy of it was carried in .rlpyt_examples/ (rlpyt's code is not part
+#      of this repository: `mkdir -p .rlpyt_examples && cp <rlpyt checkout>/
+#      examples/example_7.py .rlpyt_examples/`, ignored like .whl/);
+#   4. benchmarks/sampler_scaling.py, benchmarks/sac_updates.py and
 #      benchmarks/sync_scaling.py (4 torch threads per rank) on the 16 cores.
 #
 # A stage that fails or times out is reported and the next one still runs;
@@ -27,7 +34,7 @@
 #
 # Then call it through the device tool (never here: this machine has no GPU):
 #
-#   run(command="bash benchmarks/gpu_check.sh", carry=[".whl"], timeout_s=540)
+#   run(command="bash benchmarks/gpu_check.sh", carry=[".whl", ".rlpyt_examples"], timeout_s=540)
 #
 # and give the machine back afterwards unless rerunning at once.
 set -u
@@ -68,12 +75,20 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
 "$PYTHON" -c "import os, torch
 print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'cpus', len(os.sched_getaffinity(0)))"
 
-if grep -rqs "pytest.mark.gpu" tests; then
-    stage "pytest -m gpu" 90 "$PYTHON" -m pytest -q -p no:cacheprovider -m gpu tests
-else
-    echo "=== pytest -m gpu: no test is marked gpu; skipped"
-fi
+stage "pytest -m gpu" 150 "$PYTHON" -m pytest -q -p no:cacheprovider -m gpu -rs tests/test_device.py
 stage "pytest sync_rl" 120 "$PYTHON" -m pytest -q -p no:cacheprovider --durations=10 tests/test_sync_rl.py
+if [ -f .rlpyt_examples/example_7.py ]; then
+    mkdir -p /tmp/example_7
+    sed -e 's/n_gpu=8/n_gpu=1/; s/hyperthread_offset=24/hyperthread_offset=None/; s/n_socket=2/n_socket=1/' \
+        -e 's/gpu_per_run=2/gpu_per_run=1/; s/n_steps=50e6/n_steps=2e4/; s/log_interval_steps=1e5/log_interval_steps=1e4/' \
+        .rlpyt_examples/example_7.py > /tmp/example_7/example_7.py
+    diff .rlpyt_examples/example_7.py /tmp/example_7/example_7.py
+    pushd /tmp/example_7 > /dev/null || exit 1
+    stage "rlpyt example_7" 90 "$PYTHON" example_7.py
+    popd > /dev/null || exit 1
+else
+    echo "=== rlpyt example_7: .rlpyt_examples/example_7.py was not carried; skipped"
+fi
 cd benchmarks || exit 1
 stage "sampler_scaling" 100 "$PYTHON" sampler_scaling.py --seconds 0.5 --B 8
 stage "sac_updates" 60 "$PYTHON" sac_updates.py --n_updates 100 --rounds 3

@@ -115,6 +115,18 @@ def test_interrupt_stops_every_run(data_dir, sig):
     assert not (exp_dir / "c" / "run_0").exists()
 
 
+def test_gpu_per_run_gives_each_run_its_gpus_one_affinity_per_rank(data_dir):
+    """rlpyt's ``gpu_per_run``: a run slot of 2 GPUs hands its script a list
+    of 2 affinities (SyncRl runs one rank on each); slots never share a GPU."""
+    code = encode_affinity(n_cpu_core=4, n_gpu=4, gpu_per_run=2, set_affinity=False)
+    variants, log_dirs = make_variants(VariantLevel([("sleep",)], [(0.0,), (0.0,)], ["a", "b"]))
+    summary = run_experiments(SCRIPT, code, "gpus", runs_per_setting=1, variants=variants, log_dirs=log_dirs)
+    assert len(summary.done) == 2
+    records = [read(os.path.join(r.log_dir, "run_0", "start.json")) for r in summary.runs]
+    assert sorted(r["cuda_idxs"] for r in records) == [[0, 1], [2, 3]]
+    assert sorted(r["all_cpus"] for r in records) == [[0, 1], [2, 3]]
+
+
 def test_bad_arguments_fail_before_launching(data_dir):
     with pytest.raises(ValueError, match="2 variants but 1 log_dirs"):
         run_experiments(SCRIPT, TWO_SLOTS, "t", 1, [{}, {}], ["a"])

@@ -2,7 +2,9 @@
 
 Called as ``python tiny_train_script.py <slot_affinity_code> <log_dir> <run_ID> *args``
 like a real train script, it records into its run folder when it started and
-ended, its pid, the CPUs it was pinned to and the variant it loaded; then it
+ended, its pid, the CPUs it was pinned to, the CUDA devices its affinity
+gives (one per SyncRl rank with ``gpu_per_run > 1``) and the variant it
+loaded; then it
 sleeps ``variant["sleep"]`` seconds. With ``variant["fail_run"] == run_ID`` it
 exits with status 3; with ``variant["grandchild"]`` it first starts a sleeping
 child process (to check that stopping a run stops its whole process tree).
@@ -13,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from rlpyt.utils.launching.affinity import affinity_from_code
+from rlpyt.utils.launching.affinity import affinity_cpus, affinity_from_code
 from rlpyt.utils.launching.variant import load_variant
 
 
@@ -30,7 +32,8 @@ def main(slot_affinity_code: str, log_dir: str, run_ID: str, *args: str) -> None
     affinity = affinity_from_code(slot_affinity_code)
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     record = dict(start=time.time(), pid=os.getpid(), cpus=cpus, slot_code=slot_affinity_code,
-                  all_cpus=list(affinity["all_cpus"]), variant=variant, args=list(args))
+                  all_cpus=affinity_cpus(affinity), variant=variant, args=list(args),
+                  cuda_idxs=[a["cuda_idx"] for a in (affinity if isinstance(affinity, list) else [affinity])])
     if variant.get("grandchild"):
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
         record["grandchild_pid"] = child.pid

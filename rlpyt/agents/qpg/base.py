@@ -15,6 +15,20 @@ from rlpyt.spaces.float_box import FloatBox
 from rlpyt.spaces.int_box import IntBox
 
 
+class EveryModel(torch.nn.Module):
+    """Runs every model of a ModuleList on the same inputs: the list of
+    outputs. One module over all Q models, so that data parallelism wraps
+    them together."""
+
+    def __init__(self, models: torch.nn.ModuleList) -> None:
+        super().__init__()
+        self.models = models
+
+    def forward(self, *inputs) -> list:
+        """``[model(*inputs) for model in models]``."""
+        return [model(*inputs) for model in self.models]
+
+
 def check_action_space(owner: str, env_spaces) -> FloatBox:
     """The env's action space as a 1-D bounded FloatBox, or a clear error."""
     space = rlpyt_space(env_spaces.action)
@@ -153,14 +167,18 @@ class QpgAgentBase(BaseAgent):
 
     def _q_values(self, models, observation, prev_action, prev_reward, normalized_action) -> list:
         inputs = self.to_model_device((observation, prev_action, prev_reward, normalized_action))
-        return [self.to_cpu(m(*inputs)) for m in models]
+        if isinstance(models, torch.nn.ModuleList):
+            return [self.to_cpu(m(*inputs)) for m in models]
+        return [self.to_cpu(q) for q in models(*inputs)]  # the data-parallel EveryModel
 
     def data_parallel(self) -> None:
-        """Also make every Q model data-parallel (targets stay unwrapped).
-        ``q_models`` keeps the plain modules (state, targets, ``frozen``);
-        ``q`` runs the wrapped ones while their parameters take gradients."""
+        """Also make the Q models data-parallel, all of them in one
+        DistributedDataParallel (one gradient all-reduce per Q update, not
+        one per Q model); targets stay unwrapped. ``q_models`` keeps the
+        plain modules (state, targets, ``frozen``); ``q`` runs the wrapped
+        ones while their parameters take gradients."""
         super().data_parallel()
-        self._ddp_q_models = [wrap_ddp(m, self.device) for m in self.q_models]
+        self._ddp_q_models = wrap_ddp(EveryModel(self.q_models), self.device)
 
     def _trained_q_models(self):
         """The data-parallel Q models while they take gradients; the plain
