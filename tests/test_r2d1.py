@@ -103,3 +103,27 @@ def test_arguments_are_refused_by_name():
             rnn_state_interval=2, batch_T=4)
     with pytest.raises(ValueError, match="batch_T"):
         UniformSequenceReplayBuffer(example=samples[0, 0], size=8, B=1, rnn_state_interval=1, batch_T=8)
+
+
+@pytest.mark.parametrize("sampler_name", ["cpu", "gpu", "alternating"])
+def test_r2d1_trains_with_the_parallel_samplers(sampler_name, data_dir):
+    from rlpyt.agents.dqn.r2d1_agent import R2d1AlternatingAgent
+    from rlpyt.runners.minibatch_rl import MinibatchRl
+    from rlpyt.samplers.parallel.cpu.collectors import CpuWaitResetCollector
+    from rlpyt.samplers.parallel.cpu.sampler import CpuSampler
+    from rlpyt.samplers.parallel.gpu.alternating_sampler import AlternatingSampler
+    from rlpyt.samplers.parallel.gpu.sampler import GpuSampler
+    from tests.memory_env import make_memory_env
+
+    SamplerCls = dict(cpu=CpuSampler, gpu=GpuSampler, alternating=AlternatingSampler)[sampler_name]
+    kwargs = dict(CollectorCls=CpuWaitResetCollector) if sampler_name == "cpu" else {}
+    sampler = SamplerCls(EnvCls=make_memory_env, env_kwargs=dict(length=3), batch_T=6, batch_B=4,
+        max_decorrelation_steps=0, **kwargs)
+    AgentCls = R2d1AlternatingAgent if sampler_name == "alternating" else R2d1Agent
+    algo = R2D1(batch_T=4, batch_B=4, warmup_T=2, store_rnn_state_interval=2, n_step_return=2, replay_size=400,
+        min_steps_learn=48, target_update_interval=2)
+    runner = MinibatchRl(algo=algo, agent=AgentCls(model_kwargs=dict(hidden_sizes=[8], lstm_size=8)),
+        sampler=sampler, n_steps=5 * 24, seed=2, affinity=dict(workers_cpus=[0, 0], set_affinity=False))
+    runner.train()
+    assert algo.update_counter >= 3
+    assert algo.replay_buffer.start_candidates()[0].size > 0
