@@ -1,9 +1,13 @@
 """Run by torchrun in tests/test_sync_rl.py: a tiny A2C SyncRl in torchrun's
-process group, saving this rank's final state to ``<argv[1]>/rank<r>.pt``."""
+process group, saving this rank's final state to ``<argv[1]>/rank<r>.pt``,
+logged with ``logger_context`` into ``<argv[1]>/log`` as a user's script does
+(on every node; rank 0's alone writes the run folder)."""
+import os
 import sys
 
 import torch
 
+from rlpyt.utils.logging.context import logger_context
 from tests.sync_rl_helpers import ONE_THREAD, StateSavingSyncRl, algo_agent_sampler
 
 
@@ -13,7 +17,9 @@ def main(state_dir: str) -> None:
     algo, agent, sampler = algo_agent_sampler("a2c")
     runner = StateSavingSyncRl(algo=algo, agent=agent, sampler=sampler, n_steps=128, seed=5,
         affinity=ONE_THREAD, log_interval_steps=64, state_dir=state_dir)
-    runner.train()
+    with logger_context(os.path.join(state_dir, "log"), 0, "a2c_torchrun", dict(rank=os.environ["RANK"]),
+            override_prefix=True):
+        runner.train()
 
 
 if __name__ == "__main__":

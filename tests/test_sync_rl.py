@@ -2,6 +2,7 @@
 the union batch's, one run folder counts every rank, a failing rank ends the
 run naming itself, and torchrun-launched processes train together."""
 import csv
+import json
 import glob
 import multiprocessing
 import os
@@ -164,6 +165,12 @@ def test_torchrun_nodes_train_to_equal_parameters(tmp_path):
     assert [node.returncode for node in nodes] == [0, 0], outputs
     rank0, rank1 = load_rank_states(tmp_path)
     assert_bitwise_equal(rank0, rank1)
+    assert sorted(os.listdir(tmp_path / "log")) == ["run_0"]  # rank 1's logger_context made no folder
+    with open(tmp_path / "log" / "run_0" / "params.json") as f:
+        assert json.load(f)["rank"] == "0"
+    with open(tmp_path / "log" / "run_0" / "progress.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert [int(r["Diagnostics/CumSteps"]) for r in rows] == [64, 128]  # 2 ranks x 16 steps x 4 iterations
 
 
 @pytest.mark.slow

@@ -23,12 +23,12 @@ import torch.distributed as dist
 from rlpyt.runners.minibatch_rl import MinibatchRl, MinibatchRlEval
 from rlpyt.utils.checkpoint import Checkpoint, CheckpointError, checkpoint_itrs, load_checkpoint, remove_leftovers
 from rlpyt.utils.collections import AttrDict
+from rlpyt.utils.launching.torchrun import torchrun_rank
 from rlpyt.utils.logging import logger
 from rlpyt.utils.logging.logger import set_logger, use_logger
 from rlpyt.utils.logging.loggers import NullLogger
 from rlpyt.utils.seed import make_seed
 
-_TORCHRUN_VARS = ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT")
 _PARENT_POLL_S = 1.0
 _REPORT_WAIT_S = 5.0
 _STOP_WAIT_S = 5.0
@@ -47,14 +47,6 @@ def find_free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def torchrun_rank() -> tuple[int, int, int] | None:
-    """``(rank, world_size, local_rank)`` when torchrun started this process
-    (its environment variables are all set), else None."""
-    if not all(name in os.environ for name in _TORCHRUN_VARS):
-        return None
-    return int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"]), int(os.environ["LOCAL_RANK"])
 
 
 def _exit_with_parent(parent_pid: int) -> None:

@@ -10,7 +10,9 @@ Both functions act on the process's current logger
 (:func:`rlpyt.utils.logging.logger.get_logger`): under a
 :class:`~rlpyt.utils.logging.loggers.NullLogger` (a process that must not
 write the run folder) ``logger_context`` makes no folder and writes no file,
-and ``add_exp_param`` without an explicit folder does nothing.
+and ``add_exp_param`` without an explicit folder does nothing. A process that
+torchrun started as a rank other than 0 logs under a NullLogger: the run
+folder is rank 0's (SyncRl's other ranks write only their checkpoints).
 """
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ import numpy as np
 import torch
 
 from rlpyt.utils.checkpoint import read_checkpoint_info, remove_leftovers
+from rlpyt.utils.launching.torchrun import torchrun_rank
 from rlpyt.utils.logging import logger
+from rlpyt.utils.logging.loggers import NullLogger
 from rlpyt.utils.logging.run_dir import claim_run_dir, release_run_dir
 from rlpyt.utils.logging.loggers import Logger
 
@@ -129,8 +133,16 @@ def logger_context(log_dir: str, run_ID: Any, name: str, log_params: dict | None
     The context sets up, and tears down, the logger that is current on entry.
     When that logger writes no files (a
     :class:`~rlpyt.utils.logging.loggers.NullLogger`), the folder is only
-    named, not made: no ``params.json`` and no tensorboard writer.
+    named, not made: no ``params.json`` and no tensorboard writer; so is it
+    in a process that torchrun started as a rank other than 0.
     """
+    launched = torchrun_rank()
+    if launched is not None and launched[0] != 0 and logger.get_logger().writes_files:
+        with logger.use_logger(NullLogger()), logger_context(log_dir, run_ID, name, log_params,
+                snapshot_mode=snapshot_mode, override_prefix=override_prefix,
+                use_summary_writer=use_summary_writer, resume=resume) as exp_dir:
+            yield exp_dir
+        return
     run_logger = logger.get_logger()
     resume = _resume_default() if resume is None else bool(resume)
     asked_dir = _run_dir(log_dir, run_ID, override_prefix)
