@@ -6,10 +6,12 @@ import json
 import glob
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 import torch
 
@@ -152,6 +154,41 @@ def test_a_sigkilled_rank_ends_the_run():
     assert failure.value.rank == 1
     assert time.time() - start < 30
     assert multiprocessing.active_children() == []
+
+
+CTRL_C_SCRIPT = """
+import sys
+from rlpyt.agents.pg.categorical import CategoricalPgAgent
+from rlpyt.algos.pg.a2c import A2C
+from rlpyt.runners.sync_rl import SyncRl
+from tests.sync_rl_helpers import ONE_THREAD, SMALL, cartpole_sampler
+runner = SyncRl(algo=A2C(), agent=CategoricalPgAgent(model_kwargs=SMALL), sampler=cartpole_sampler(),
+    n_steps=10**8, seed=1, affinity=[ONE_THREAD, ONE_THREAD], log_interval_steps=10**8)
+print("training", flush=True)
+runner.train()
+"""
+
+
+def test_ctrl_c_stops_every_rank():
+    """SIGINT to the process group (a terminal's Ctrl-C) while both ranks
+    train: the run ends with KeyboardInterrupt and no process is left."""
+    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_SCRIPT], cwd=REPO, env=dict(os.environ, PYTHONPATH=REPO),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert proc.stdout.readline() == "training\n"
+        deadline = time.time() + 60
+        while len(psutil.Process(proc.pid).children(recursive=True)) < 2 and time.time() < deadline:
+            time.sleep(0.1)  # the spawned rank 1 (and multiprocessing's resource tracker)
+        time.sleep(3.0)  # into training
+        family = [proc.pid] + [child.pid for child in psutil.Process(proc.pid).children(recursive=True)]
+        os.killpg(proc.pid, signal.SIGINT)
+        stderr = proc.communicate(timeout=30)[1]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode != 0 and "KeyboardInterrupt" in stderr, stderr[-3000:]
+    gone, alive = psutil.wait_procs([psutil.Process(p) for p in family if psutil.pid_exists(p)], timeout=10)
+    assert alive == []
 
 
 def test_torchrun_nodes_train_to_equal_parameters(tmp_path):
