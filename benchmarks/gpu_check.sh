@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One prepared check for a lent GPU machine (one H200, 16 CPU cores, no
-# network), finishing in at most 8 minutes (every stage has its own timeout):
+# network), finishing in at most 10 minutes (every stage has its own timeout):
 #
 #   1. `pytest -m gpu` tests (tests/test_device.py: every algorithm's update,
 #      the GpuSampler, SyncRl with NCCL at world size 1 and gloo at 2, all
@@ -12,7 +12,10 @@
 #      copy of it was carried in .rlpyt_examples/ (rlpyt's code is not part
 #      of this repository: `mkdir -p .rlpyt_examples && cp <rlpyt checkout>/
 #      examples/example_7.py .rlpyt_examples/`, ignored like .whl/);
-#   4. benchmarks/sampler_scaling.py, benchmarks/sac_updates.py and
+#   4. rlpyt's atari_dqn_async_gpu.py train script (AsyncRl: optimizer and
+#      AsyncGpuSampler sharing the GPU, 16 sampler CPU workers) on a small
+#      variant of its "async_big" preset;
+#   5. benchmarks/sampler_scaling.py, benchmarks/sac_updates.py and
 #      benchmarks/sync_scaling.py (4 torch threads per rank) on the 16 cores.
 #
 # A stage that fails or times out is reported and the next one still runs;
@@ -89,6 +92,16 @@ if [ -f .rlpyt_examples/example_7.py ]; then
 else
     echo "=== rlpyt example_7: .rlpyt_examples/example_7.py was not carried; skipped"
 fi
+mkdir -p /tmp/async_gpu/log
+"$PYTHON" -c "from rlpyt.utils.launching.variant import save_variant
+save_variant(dict(sampler=dict(batch_T=4, batch_B=16, max_decorrelation_steps=0, eval_n_envs=2, eval_max_steps=400,
+    eval_max_trajectories=2), algo=dict(replay_size=5000, min_steps_learn=320), runner=dict(n_steps=1280,
+    log_interval_steps=640)), '/tmp/async_gpu/log')"
+ASYNC_GPU_CODE=$("$PYTHON" -c "from rlpyt.utils.launching.affinity import encode_affinity
+print(encode_affinity(n_cpu_core=16, n_gpu=1, async_sample=True, sample_gpu_per_run=1, optim_sample_share_gpu=True,
+    run_slot=0))")
+stage "atari_dqn_async_gpu (AsyncRl, GPU optimizer + AsyncGpuSampler)" 90 "$PYTHON" \
+    rlpyt/experiments/scripts/atari/dqn/train/atari_dqn_async_gpu.py "$ASYNC_GPU_CODE" /tmp/async_gpu/log 0 async_big
 cd benchmarks || exit 1
 stage "sampler_scaling" 100 "$PYTHON" sampler_scaling.py --seconds 0.5 --B 8
 stage "sac_updates" 60 "$PYTHON" sac_updates.py --n_updates 100 --rounds 3
