@@ -153,6 +153,11 @@ class AsyncReplayBufferMixin:
         self._sampled_versions.append(float(self.samples_version[rows].mean()))
         return super().extract_batch(T_idxs, B_idxs)
 
+    def release(self) -> None:
+        """Remove the lock's semaphores from /dev/shm (it keeps working; see
+        ``rlpyt.utils.synchronize.release_semaphores``)."""
+        self.rw_lock.release()
+
     def pop_sampled_versions(self) -> list[float]:
         """Mean parameter version of each batch sampled since the last call."""
         versions, self._sampled_versions = self._sampled_versions, []

@@ -165,7 +165,7 @@ class AsyncRlMixin:
             for owner in ("parameters", "replay_buffer", "control"):
                 shared = getattr(self, owner, None)
                 if shared is not None:
-                    (shared.rw_lock if owner == "replay_buffer" else shared).release()
+                    shared.release()
             if getattr(self, "_progress", None) is not None:
                 self._progress.close()
             if getattr(self, "_checkpoint_writer", None) is not None:
