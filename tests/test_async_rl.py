@@ -172,6 +172,8 @@ def test_replay_ratio_holds_whichever_side_is_slow(slow, read_progress, semaphor
     else:  # the optimizer waited for samples most of the time
         assert waiting > 0.5
     assert rows[-1]["Diagnostics/PolicyLag"] > 0
+    staleness = [r["Diagnostics/SamplerStaleness"] for r in rows[1:]]
+    assert all(0 <= s <= 4 * 16 for s in staleness), staleness  # at most a batch's worth of updates behind
 
 
 def test_eval_runs_in_the_sampler_process_and_logs_from_step_0(read_progress):

@@ -66,6 +66,9 @@ class AsyncRlMixin:
     (since ``min_steps_learn``), ``Diagnostics/PolicyLag`` (updates between
     the parameters a replayed transition was sampled with and the update
     that learns from it, mean over the interval's batches),
+    ``Diagnostics/SamplerStaleness`` (updates made, when a batch was
+    appended, since the parameters it was sampled with; mean over the
+    interval's batches),
     ``UpdatesPerSecond`` and ``OptimizerWaitFraction`` (time the optimizer
     waited for samples).
 
@@ -136,6 +139,7 @@ class AsyncRlMixin:
         self._opt_itr = 0
         self._wait_time = 0.0
         self._lags = []
+        self._staleness = []
         self._last_log_updates = self.algo.update_counter
         self._last_log_steps = 0
         self._final_log = None
@@ -209,7 +213,8 @@ class AsyncRlMixin:
         for message in self._sampler_process.messages():
             kind = message[0]
             if kind == "batch":
-                _, itr, traj_infos = message
+                _, itr, traj_infos, staleness = message
+                self._staleness.append(staleness)
                 logger.set_iteration(itr)
                 self.store_diagnostics(itr, traj_infos, ())
             elif kind == "log":
@@ -254,11 +259,14 @@ class AsyncRlMixin:
             updates * algo.batch_size / learn_steps if learn_steps > 0 else float("nan"))
         logger.record_tabular("Diagnostics/PolicyLag",
             sum(self._lags) / len(self._lags) if self._lags else float("nan"))
+        logger.record_tabular("Diagnostics/SamplerStaleness",
+            sum(self._staleness) / len(self._staleness) if self._staleness else float("nan"))
         logger.record_tabular("Diagnostics/UpdatesPerSecond", (updates - self._last_log_updates) / interval)
         logger.record_tabular("Diagnostics/OptimizerWaitFraction", min(self._wait_time / interval, 1.0))
         self._last_log_updates = updates
         self._last_log_steps = steps
         self._lags = []
+        self._staleness = []
         self._wait_time = 0.0
 
     def runner_state(self) -> dict:

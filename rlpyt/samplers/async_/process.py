@@ -7,8 +7,9 @@ parameters (``SharedParameters``), the control block (``AsyncControl``) and
 the sending end of a pipe. It then samples batch after batch, as pacing
 allows, each with the latest published parameters, appends each to the
 replay buffer with the parameter version it was sampled with, and sends the
-completed trajectories (and, every log interval, an evaluation) down the
-pipe. An error travels down the pipe as its traceback; the process ignores
+completed trajectories with the batch's staleness (updates made by then
+since the parameters it acted with) and, every log interval, an evaluation
+down the pipe. An error travels down the pipe as its traceback; the process ignores
 Ctrl-C (the training process ends it) and exits when the training process
 dies.
 """
@@ -108,7 +109,7 @@ def _sample(sampler, setup: dict, replay_buffer, parameters, control, channel) -
         samples, traj_infos = sampler.obtain_samples(itr)
         replay_buffer.append_samples(to_buffer(samples), version=version)
         control.set_sampled(itrs=itr + 1, steps=(itr + 1) * batch_size)
-        channel.send(("batch", itr, traj_infos))
+        channel.send(("batch", itr, traj_infos, control.updates - version))
         if (itr + 1) % log_every == 0:
             log(itr)
     control.set_sampler_done()
