@@ -16,7 +16,9 @@ from rlpyt.agents.dqn.dqn_agent import DqnAgent
 from rlpyt.algos.dqn.dqn import DQN
 from rlpyt.envs.gym import make as gym_make
 from rlpyt.runners.async_rl import AsyncRl, AsyncRlEval
+from rlpyt.samplers.async_.alternating_sampler import AsyncAlternatingSampler, AsyncNoOverlapAlternatingSampler
 from rlpyt.samplers.async_.cpu_sampler import AsyncCpuSampler
+from rlpyt.samplers.async_.gpu_sampler import AsyncGpuSampler
 from rlpyt.samplers.async_.process import AsyncProcessFailure
 from rlpyt.samplers.async_.serial_sampler import AsyncSerialSampler
 from rlpyt.samplers.serial.sampler import SerialSampler
@@ -25,7 +27,8 @@ from envs import make_raising_env
 
 pytestmark = pytest.mark.usefixtures("data_dir")
 TEST_TIMEOUT_S = 300
-SAMPLERS = dict(serial=AsyncSerialSampler, cpu=AsyncCpuSampler)
+SAMPLERS = dict(serial=AsyncSerialSampler, cpu=AsyncCpuSampler, gpu=AsyncGpuSampler,
+    alternating=AsyncAlternatingSampler, no_overlap=AsyncNoOverlapAlternatingSampler)
 AFFINITY = dict(master_torch_threads=1, workers_cpus=[0, 1], set_affinity=False)
 SHM = "/dev/shm"
 
@@ -174,6 +177,13 @@ def test_replay_ratio_holds_whichever_side_is_slow(slow, read_progress, semaphor
     assert rows[-1]["Diagnostics/PolicyLag"] > 0
     staleness = [r["Diagnostics/SamplerStaleness"] for r in rows[1:]]
     assert all(0 <= s <= 4 * 16 for s in staleness), staleness  # at most a batch's worth of updates behind
+
+
+@pytest.mark.parametrize("sampler", ["gpu", "alternating", "no_overlap"])
+def test_the_gpu_samplers_feed_the_optimizer_on_cpu(sampler, read_progress):
+    rows = read_progress(train(make_runner(sampler=sampler, batch_B=4, n_steps=640, log_interval_steps=320)))
+    assert [r["Diagnostics/CumSteps"] for r in rows] == [320, 640]
+    assert rows[-1]["Diagnostics/CumUpdates"] == (640 - 200) * 4 // 32
 
 
 def test_eval_runs_in_the_sampler_process_and_logs_from_step_0(read_progress):
