@@ -6,6 +6,7 @@ leaves no process and no shared-memory file behind, whichever way it ends.
 import multiprocessing.synchronize as mp_synchronize
 import os
 import signal
+import sys
 import threading
 import time
 
@@ -21,6 +22,7 @@ from rlpyt.samplers.async_.cpu_sampler import AsyncCpuSampler
 from rlpyt.samplers.async_.gpu_sampler import AsyncGpuSampler
 from rlpyt.samplers.async_.process import AsyncProcessFailure
 from rlpyt.samplers.async_.serial_sampler import AsyncSerialSampler
+from rlpyt.replays.non_sequence.uniform import AsyncUniformReplayBuffer
 from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.logging.context import logger_context
 from envs import make_raising_env
@@ -221,6 +223,43 @@ def test_a_killed_sampler_process_ends_the_run_naming_it(sampler, semaphore_name
     assert time.time() - record["killed_at"] < 5
     assert not own_children()
     assert not wait_gone(record["workers"]), "sampler workers outlived their sampler process"
+    assert semaphore_names and not left_in_shm(semaphore_names)
+
+
+class SlowAppendBuffer(AsyncUniformReplayBuffer):
+    """A shared buffer whose appends hold the write lock for a second."""
+
+    def write_samples(self, idxs, samples):
+        """Wait (holding the lock), then write."""
+        time.sleep(1.0)
+        super().write_samples(idxs, samples)
+
+
+def _kill_sampler_while_waiting_on_the_lock(runner, main_thread: int, record: dict) -> None:
+    """SIGKILL the sampler process once the main thread waits for the replay
+    buffer's lock (which the sampler then holds)."""
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        frame = sys._current_frames().get(main_thread)
+        while frame is not None and frame.f_code.co_name != "_wait_until":
+            frame = frame.f_back
+        if frame is not None and runner._sampler_process is not None:
+            record["killed_at"] = time.time()
+            os.kill(runner._sampler_process.process.pid, signal.SIGKILL)
+            return
+        time.sleep(0.01)
+
+
+def test_a_sampler_killed_holding_the_replay_lock_does_not_hang_the_optimizer(semaphore_names):
+    runner = make_runner(algo=SlowDQN, delay_s=0.05, updates_per_sync=8, ReplayBufferCls=SlowAppendBuffer,
+        min_steps_learn=32, n_steps=100_000)  # the optimizer is still updating when an append takes the lock
+    record = {}
+    threading.Thread(target=_kill_sampler_while_waiting_on_the_lock,
+        args=(runner, threading.get_ident(), record), daemon=True).start()
+    with pytest.raises(AsyncProcessFailure, match=r"AsyncRl sampler process \(pid \d+\) died"):
+        train(runner)
+    assert time.time() - record["killed_at"] < 5
+    assert not own_children()
     assert semaphore_names and not left_in_shm(semaphore_names)
 
 

@@ -151,8 +151,12 @@ class AsyncRlMixin:
             self.startup()
             self._optimize_until_done()
             logger.log("Training complete.")
-        except BaseException:
-            self.control.abort.set()
+        except BaseException as error:
+            if getattr(self, "control", None) is not None:
+                self.control.abort.set()
+            failure = None if self._sampler_process is None else self._sampler_process.failure()
+            if failure is not None and failure is not error:
+                raise failure from error
             raise
         finally:
             self.shutdown()

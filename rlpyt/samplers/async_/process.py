@@ -131,6 +131,22 @@ class SamplerProcess:
                 control=control, channel=send, parent_pid=os.getpid()))
         self.process.start()
         send.close()
+        threading.Thread(target=self._watch, name="AsyncRl sampler watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        """Set the abort event when the process ends before it was asked to
+        quit, so that no wait on a lock it held goes on."""
+        self.process.join()
+        if not self.control.quit.is_set():
+            self.control.abort.set()
+
+    def failure(self) -> AsyncProcessFailure | None:
+        """The process's failure (its traceback, or its death), else None."""
+        try:
+            self.messages()
+        except AsyncProcessFailure as failure:
+            return failure
+        return None
 
     def messages(self) -> list:
         """Every message sent so far; raises AsyncProcessFailure when the
