@@ -15,7 +15,7 @@
 #   4. rlpyt's atari_dqn_async_gpu.py train script (AsyncRl: optimizer and
 #      AsyncGpuSampler sharing the GPU, 16 sampler CPU workers) on a small
 #      variant of its "async_big" preset;
-#   5. benchmarks/sampler_scaling.py, benchmarks/sac_updates.py and
+#   5. benchmarks/sampler_scaling.py, benchmarks/update_speed.py (SAC and TD3) and
 #      benchmarks/sync_scaling.py (4 torch threads per rank) on the 16 cores.
 #
 # A stage that fails or times out is reported and the next one still runs;
@@ -104,7 +104,7 @@ stage "atari_dqn_async_gpu (AsyncRl, GPU optimizer + AsyncGpuSampler)" 90 "$PYTH
     rlpyt/experiments/scripts/atari/dqn/train/atari_dqn_async_gpu.py "$ASYNC_GPU_CODE" /tmp/async_gpu/log 0 async_big
 cd benchmarks || exit 1
 stage "sampler_scaling" 100 "$PYTHON" sampler_scaling.py --seconds 0.5 --B 8
-stage "sac_updates" 60 "$PYTHON" sac_updates.py --n_updates 100 --rounds 3
+stage "update_speed" 60 "$PYTHON" update_speed.py --families SAC TD3 --rounds 3 --round_seconds 0.3 --no_compile
 stage "sync_scaling" 60 "$PYTHON" sync_scaling.py --itrs 12 --warmup_itrs 3 --threads 4
 
 if [ "${#FAILED[@]}" -gt 0 ]; then

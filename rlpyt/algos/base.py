@@ -5,9 +5,10 @@ import functools
 
 import torch
 
+from rlpyt.algos.compile import compile_methods
 from rlpyt.replays.async_ import async_replay_class
 from rlpyt.replays.samples import buffer_example, samples_to_buffer
-from rlpyt.utils.checks import check_count, check_number
+from rlpyt.utils.checks import check_count, check_flag, check_number
 
 _FUSABLE = (torch.optim.Adam, torch.optim.AdamW)
 
@@ -48,12 +49,17 @@ class RlAlgorithm:
 
     ``opt_info_fields`` names the diagnostics that ``optimize_agent`` returns
     (a namedtuple of lists); ``bootstrap_value`` asks the sampler for values
-    at batch ends and time-limit truncations.
+    at batch ends and time-limit truncations. ``compiled_methods`` names the
+    methods computing the losses, which the ``compile=True`` option of every
+    algorithm replaces by their ``torch.compile`` versions (see
+    ``rlpyt.algos.compile``).
     """
 
     opt_info_fields = ()
     bootstrap_value = False
     update_counter = 0
+    compiled_methods = ()
+    compile = False
 
     def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
             examples=None, world_size: int = 1, rank: int = 0) -> None:
@@ -63,6 +69,13 @@ class RlAlgorithm:
     def optimize_agent(self, itr: int, samples):
         """Train on one batch; returns the OptInfo namedtuple of lists."""
         raise NotImplementedError
+
+    def compile_update(self) -> None:
+        """With ``compile``, compile the ``compiled_methods`` for the agent's
+        device (after the agent moved there); a warning and eager updates
+        where no compiler works."""
+        if self.compile:
+            compile_methods(self, self.compiled_methods, self.agent.device)
 
     def optim_state_dict(self) -> dict:
         """The optimizer's state, for snapshots."""
@@ -103,6 +116,9 @@ class ReplayAlgorithm(RlAlgorithm):
     collectors, ``mid_batch_reset`` False) work too: ``samples_to_buffer``
     marks the waiting steps invalid and the replay buffer never samples them.
 
+    ``compile`` (off by default) compiles the loss computations with
+    ``torch.compile`` (CUDA graphs on CUDA; see ``rlpyt.algos.compile``).
+
     Subclasses give: ``OptInfoCls`` (the diagnostics), ``update(samples,
     opt_info)`` (one gradient update on a replay batch: its loss, optimizer
     steps and diagnostics, appended as tensors), ``make_optimizers``,
@@ -117,7 +133,7 @@ class ReplayAlgorithm(RlAlgorithm):
     def __init__(self, discount: float, batch_size: int, min_steps_learn: int, replay_size: int,
             replay_ratio: float, target_update_tau: float, target_update_interval: int, n_step_return: int,
             OptimCls, optim_kwargs: dict | None, initial_optim_state_dict: dict | None, clip_grad_norm: float,
-            updates_per_sync: int, ReplayBufferCls) -> None:
+            updates_per_sync: int, ReplayBufferCls, compile: bool = False) -> None:
         """Check and keep the arguments every replay algorithm takes."""
         owner = type(self).__name__
         check_number(owner, "discount", discount, 0, 1)
@@ -148,6 +164,7 @@ class ReplayAlgorithm(RlAlgorithm):
         self.clip_grad_norm = clip_grad_norm
         self.updates_per_sync = updates_per_sync
         self.ReplayBufferCls = ReplayBufferCls
+        self.compile = check_flag(owner, "compile", compile)
         self.update_counter = 0
 
     def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
@@ -201,6 +218,7 @@ class ReplayAlgorithm(RlAlgorithm):
         self.make_optimizers()
         if self.initial_optim_state_dict is not None:
             self.load_optim_state_dict(self.initial_optim_state_dict)
+        self.compile_update()
 
     def give_agent_schedule(self, agent, batch_spec) -> None:
         """Hook: hand the agent its exploration schedule (in iterations)."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
 
 def _check_bounds(owner: str, name: str, value, low, high) -> None:
     if (low is not None and value < low) or (high is not None and value > high):
@@ -45,3 +47,12 @@ def check_count(owner: str, name: str, value, low: int | None = 0, high: int | N
     count = int(value)
     _check_bounds(owner, name, count, low, high)
     return count
+
+
+def check_flag(owner: str, name: str, value) -> bool:
+    """``value`` if it is a bool (numpy's included), else a TypeError naming
+    ``owner`` and ``name``: a switch given as a string or a number is a
+    mistake, not a truthy value."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{owner}: {name} must be True or False, got {value!r}")
+    return bool(value)

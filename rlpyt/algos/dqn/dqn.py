@@ -46,6 +46,7 @@ class DQN(ReplayAlgorithm):
     opt_info_fields = tuple(OptInfo._fields)
     OptInfoCls = OptInfo
     bootstrap_value = False
+    compiled_methods = ("loss",)
 
     def __init__(self, discount: float = 0.99, batch_size: int = 32, min_steps_learn: int = int(5e4),
             delta_clip: float | None = 1.0, replay_size: int = int(1e6), replay_ratio: float = 8,
@@ -55,12 +56,13 @@ class DQN(ReplayAlgorithm):
             eps_steps: int = int(1e6), double_dqn: bool = False, prioritized_replay: bool = False,
             pri_alpha: float = 0.6, pri_beta_init: float = 0.4, pri_beta_final: float = 1.0,
             pri_beta_steps: int = int(50e6), default_priority: float | None = None,
-            ReplayBufferCls=None, updates_per_sync: int = 1) -> None:
+            ReplayBufferCls=None, updates_per_sync: int = 1, compile: bool = False) -> None:
         super().__init__(discount=discount, batch_size=batch_size, min_steps_learn=min_steps_learn,
             replay_size=replay_size, replay_ratio=replay_ratio, target_update_tau=target_update_tau,
             target_update_interval=target_update_interval, n_step_return=n_step_return, OptimCls=OptimCls,
             optim_kwargs=optim_kwargs, initial_optim_state_dict=initial_optim_state_dict,
-            clip_grad_norm=clip_grad_norm, updates_per_sync=updates_per_sync, ReplayBufferCls=ReplayBufferCls)
+            clip_grad_norm=clip_grad_norm, updates_per_sync=updates_per_sync, ReplayBufferCls=ReplayBufferCls,
+            compile=compile)
         if optim_kwargs is None:
             self.optim_kwargs = dict(eps=0.01 / self.batch_size)
         owner = type(self).__name__

@@ -65,7 +65,7 @@ class R2D1(DQN):
             pri_beta_final: float = 0.9, pri_beta_steps: int = int(50e6), pri_eta: float = 0.9,
             default_priority: float | None = None, input_priorities: bool = True,
             input_priority_shift: int | None = None, value_scale_eps: float = 1e-3, ReplayBufferCls=None,
-            updates_per_sync: int = 1) -> None:
+            updates_per_sync: int = 1, compile: bool = False) -> None:
         owner = type(self).__name__
         batch_T = check_count(owner, "batch_T", batch_T, 1)
         batch_B = check_count(owner, "batch_B", batch_B, 1)
@@ -78,7 +78,8 @@ class R2D1(DQN):
             initial_optim_state_dict=initial_optim_state_dict, clip_grad_norm=clip_grad_norm, eps_steps=eps_steps,
             double_dqn=double_dqn, prioritized_replay=prioritized_replay, pri_alpha=pri_alpha,
             pri_beta_init=pri_beta_init, pri_beta_final=pri_beta_final, pri_beta_steps=pri_beta_steps,
-            default_priority=default_priority, ReplayBufferCls=ReplayBufferCls, updates_per_sync=updates_per_sync)
+            default_priority=default_priority, ReplayBufferCls=ReplayBufferCls, updates_per_sync=updates_per_sync,
+            compile=compile)
         if optim_kwargs is None:
             self.optim_kwargs = dict(eps=1e-3)
         check_number(owner, "pri_eta", pri_eta, 0, 1)

@@ -17,17 +17,18 @@ class A2C(PolicyGradientAlgo):
     losses; recurrent agents train on the whole [T, B] sequences."""
 
     opt_info_fields = tuple(OptInfo._fields)
+    compiled_methods = ("loss",)
 
     def __init__(self, discount: float = 0.99, learning_rate: float = 0.001,
             value_loss_coeff: float = 0.5, entropy_loss_coeff: float = 0.01,
             OptimCls=torch.optim.Adam, optim_kwargs: dict | None = None,
             clip_grad_norm: float = 1.0, initial_optim_state_dict: dict | None = None,
-            gae_lambda: float = 1.0, normalize_advantage: bool = False) -> None:
+            gae_lambda: float = 1.0, normalize_advantage: bool = False, compile: bool = False) -> None:
         super().__init__(discount=discount, learning_rate=learning_rate,
             value_loss_coeff=value_loss_coeff, entropy_loss_coeff=entropy_loss_coeff,
             OptimCls=OptimCls, optim_kwargs=optim_kwargs, clip_grad_norm=clip_grad_norm,
             initial_optim_state_dict=initial_optim_state_dict, gae_lambda=gae_lambda,
-            normalize_advantage=normalize_advantage)
+            normalize_advantage=normalize_advantage, compile=compile)
 
     def optimize_agent(self, itr: int, samples) -> OptInfo:
         """One gradient step on the whole batch."""

@@ -7,7 +7,7 @@ from rlpyt.agents.base import AgentInputs
 from rlpyt.algos.base import RlAlgorithm, backward_clip_step, make_optimizer
 from rlpyt.algos.utils import discount_return, generalized_advantage_estimation, valid_from_done
 from rlpyt.utils.buffer import buffer_method
-from rlpyt.utils.checks import check_number
+from rlpyt.utils.checks import check_flag, check_number
 from rlpyt.utils.tensor import valid_mean
 
 
@@ -25,14 +25,16 @@ class PolicyGradientAlgo(RlAlgorithm):
     while sampling. Agents with observation normalisation
     (``update_obs_rms``) fold each batch's valid observations into it after
     the batch's gradient steps, so that a batch is trained with the
-    statistics it was sampled with.
+    statistics it was sampled with. ``compile`` (off by default) compiles
+    the loss with ``torch.compile`` (see ``rlpyt.algos.compile``).
     """
 
     bootstrap_value = True
 
     def __init__(self, discount: float, learning_rate: float, value_loss_coeff: float,
             entropy_loss_coeff: float, OptimCls, optim_kwargs: dict | None, clip_grad_norm: float,
-            initial_optim_state_dict: dict | None, gae_lambda: float, normalize_advantage: bool) -> None:
+            initial_optim_state_dict: dict | None, gae_lambda: float, normalize_advantage: bool,
+            compile: bool = False) -> None:
         owner = type(self).__name__
         check_number(owner, "discount", discount, 0, 1)
         check_number(owner, "gae_lambda", gae_lambda, 0, 1)
@@ -54,6 +56,7 @@ class PolicyGradientAlgo(RlAlgorithm):
         self.initial_optim_state_dict = initial_optim_state_dict
         self.gae_lambda = gae_lambda
         self.normalize_advantage = normalize_advantage
+        self.compile = check_flag(owner, "compile", compile)
 
     def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
             examples=None, world_size: int = 1, rank: int = 0) -> None:
@@ -67,6 +70,7 @@ class PolicyGradientAlgo(RlAlgorithm):
         self.optimizer = make_optimizer(self.OptimCls, self._params, self.learning_rate, self.optim_kwargs)
         if self.initial_optim_state_dict is not None:
             self.optimizer.load_state_dict(self.initial_optim_state_dict)
+        self.compile_update()
 
     @staticmethod
     def agent_inputs(samples) -> AgentInputs:

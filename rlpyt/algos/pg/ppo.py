@@ -27,6 +27,7 @@ class PPO(PolicyGradientAlgo):
     """
 
     opt_info_fields = tuple(OptInfo._fields)
+    compiled_methods = ("loss",)
 
     def __init__(self, discount: float = 0.99, learning_rate: float = 0.001,
             value_loss_coeff: float = 1.0, entropy_loss_coeff: float = 0.01,
@@ -34,12 +35,12 @@ class PPO(PolicyGradientAlgo):
             clip_grad_norm: float = 1.0, initial_optim_state_dict: dict | None = None,
             gae_lambda: float = 1.0, minibatches: int = 4, epochs: int = 4,
             ratio_clip: float = 0.1, linear_lr_schedule: bool = True,
-            normalize_advantage: bool = False) -> None:
+            normalize_advantage: bool = False, compile: bool = False) -> None:
         super().__init__(discount=discount, learning_rate=learning_rate,
             value_loss_coeff=value_loss_coeff, entropy_loss_coeff=entropy_loss_coeff,
             OptimCls=OptimCls, optim_kwargs=optim_kwargs, clip_grad_norm=clip_grad_norm,
             initial_optim_state_dict=initial_optim_state_dict, gae_lambda=gae_lambda,
-            normalize_advantage=normalize_advantage)
+            normalize_advantage=normalize_advantage, compile=compile)
         minibatches = check_count("PPO", "minibatches", minibatches, 1)
         epochs = check_count("PPO", "epochs", epochs, 1)
         check_number("PPO", "ratio_clip", ratio_clip, 0)

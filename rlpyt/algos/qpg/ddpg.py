@@ -25,6 +25,7 @@ class DDPG(QpgAlgoBase):
     opt_info_fields = tuple(OptInfo._fields)
     OptInfoCls = OptInfo
     optimizer_names = ("mu_optimizer", "q_optimizer")
+    compiled_methods = ("q_loss", "mu_loss")
 
     def __init__(self, discount: float = 0.99, batch_size: int = 64, min_steps_learn: int = int(1e4),
             replay_size: int = int(1e6), replay_ratio: float = 64, target_update_tau: float = 0.01,
@@ -32,13 +33,13 @@ class DDPG(QpgAlgoBase):
             q_learning_rate: float = 1e-3, OptimCls=torch.optim.Adam, optim_kwargs: dict | None = None,
             initial_optim_state_dict: dict | None = None, clip_grad_norm: float = 1e8,
             q_target_clip: float = 1e6, n_step_return: int = 1, updates_per_sync: int = 1,
-            bootstrap_timelimit: bool = True, ReplayBufferCls=None) -> None:
+            bootstrap_timelimit: bool = True, ReplayBufferCls=None, compile: bool = False) -> None:
         super().__init__(discount=discount, batch_size=batch_size, min_steps_learn=min_steps_learn,
             replay_size=replay_size, replay_ratio=replay_ratio, target_update_tau=target_update_tau,
             target_update_interval=target_update_interval, n_step_return=n_step_return, OptimCls=OptimCls,
             optim_kwargs=optim_kwargs, initial_optim_state_dict=initial_optim_state_dict,
             clip_grad_norm=clip_grad_norm, updates_per_sync=updates_per_sync,
-            bootstrap_timelimit=bootstrap_timelimit, ReplayBufferCls=ReplayBufferCls)
+            bootstrap_timelimit=bootstrap_timelimit, ReplayBufferCls=ReplayBufferCls, compile=compile)
         owner = type(self).__name__
         policy_update_interval = check_count(owner, "policy_update_interval", policy_update_interval, 1)
         check_number(owner, "learning_rate", learning_rate, 0)
@@ -72,9 +73,9 @@ class DDPG(QpgAlgoBase):
         return sum(0.5 * torch.mean((y - q) ** 2) for q in qs)
 
     def mu_loss(self, samples) -> torch.Tensor:
-        """-Q1(s, mu(s)), averaged."""
-        with frozen(self.agent.q_models):
-            return -torch.mean(self.agent.q_at_mu(*samples.agent_inputs))
+        """-Q1(s, mu(s)), averaged (``update`` calls it with the Q models
+        frozen, so that no gradient reaches their weights)."""
+        return -torch.mean(self.agent.q_at_mu(*samples.agent_inputs))
 
     def update(self, samples, opt_info: dict) -> None:
         """A Q-function step, and a policy step every ``policy_update_interval`` updates."""
@@ -83,7 +84,8 @@ class DDPG(QpgAlgoBase):
         opt_info["qLoss"].append(q_loss.detach())
         opt_info["qGradNorm"].append(q_grad_norm)
         if self.update_counter % self.policy_update_interval == 0:
-            mu_loss = self.mu_loss(samples)
+            with frozen(self.agent.q_models):
+                mu_loss = self.mu_loss(samples)
             mu_grad_norm = self.step_optimizer(self.mu_optimizer, mu_loss, list(self.agent.policy_parameters()))
             opt_info["muLoss"].append(mu_loss.detach())
             opt_info["muGradNorm"].append(mu_grad_norm)

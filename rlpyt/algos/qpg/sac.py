@@ -36,6 +36,7 @@ class SAC(QpgAlgoBase):
 
     opt_info_fields = tuple(OptInfo._fields)
     OptInfoCls = OptInfo
+    compiled_methods = ("q_loss", "pi_loss")
 
     def __init__(self, discount: float = 0.99, batch_size: int = 256, min_steps_learn: int = int(1e4),
             replay_size: int = int(1e6), replay_ratio: float = 256, target_update_tau: float = 0.005,
@@ -44,13 +45,13 @@ class SAC(QpgAlgoBase):
             initial_optim_state_dict: dict | None = None, action_prior: str = "uniform",
             reward_scale: float = 1, target_entropy: str | float = "auto", reparameterize: bool = True,
             clip_grad_norm: float = 1e9, n_step_return: int = 1, updates_per_sync: int = 1,
-            bootstrap_timelimit: bool = True, ReplayBufferCls=None) -> None:
+            bootstrap_timelimit: bool = True, ReplayBufferCls=None, compile: bool = False) -> None:
         super().__init__(discount=discount, batch_size=batch_size, min_steps_learn=min_steps_learn,
             replay_size=replay_size, replay_ratio=replay_ratio, target_update_tau=target_update_tau,
             target_update_interval=target_update_interval, n_step_return=n_step_return, OptimCls=OptimCls,
             optim_kwargs=optim_kwargs, initial_optim_state_dict=initial_optim_state_dict,
             clip_grad_norm=clip_grad_norm, updates_per_sync=updates_per_sync,
-            bootstrap_timelimit=bootstrap_timelimit, ReplayBufferCls=ReplayBufferCls)
+            bootstrap_timelimit=bootstrap_timelimit, ReplayBufferCls=ReplayBufferCls, compile=compile)
         owner = type(self).__name__
         check_number(owner, "learning_rate", learning_rate, 0)
         check_number(owner, "reward_scale", reward_scale)
@@ -108,34 +109,45 @@ class SAC(QpgAlgoBase):
         normalized = self.agent.normalize_action(action)
         return -0.5 * torch.sum(normalized ** 2 + math.log(2 * math.pi), dim=-1)
 
-    def update(self, samples, opt_info: dict) -> None:
-        """One step of the Q-functions, the policy and the temperature."""
+    def q_loss(self, samples) -> tuple:
+        """``(q1_loss + q2_loss, q1_loss, q2_loss, mean q1, mean q2)``: the
+        halved squared errors of both Q-functions against the soft target."""
         y = self.q_target(samples)
         q1, q2 = self.agent.q(*samples.agent_inputs, samples.action)
         q1_loss = 0.5 * torch.mean((y - q1) ** 2)
         q2_loss = 0.5 * torch.mean((y - q2) ** 2)
-        q_grad_norm = self.step_optimizer(self.q_optimizer, q1_loss + q2_loss, list(self.agent.q_parameters()))
+        return q1_loss + q2_loss, q1_loss.detach(), q2_loss.detach(), q1.detach().mean(), q2.detach().mean()
 
+    def pi_loss(self, samples) -> tuple:
+        """``(pi_loss, log_pi, mean log_std)`` of fresh policy samples
+        (``update`` calls it with the Q models frozen)."""
         action, log_pi, dist_info = self.agent.pi(*samples.agent_inputs, reparameterize=self.reparameterize)
-        with frozen(self.agent.q_models):
-            min_q = torch.minimum(*self.agent.q(*samples.agent_inputs, action))
+        min_q = torch.minimum(*self.agent.q(*samples.agent_inputs, action))
         if self.reparameterize:
             pi_loss = torch.mean(self._alpha * log_pi - min_q - self.prior_log_pi(action))
         else:
             pi_loss = torch.mean(log_pi * (self._alpha * log_pi - min_q - self.prior_log_pi(action)).detach())
+        return pi_loss, log_pi.detach(), dist_info.log_std.detach().mean()
+
+    def update(self, samples, opt_info: dict) -> None:
+        """One step of the Q-functions, the policy and the temperature."""
+        q_loss, q1_loss, q2_loss, q1, q2 = self.q_loss(samples)
+        q_grad_norm = self.step_optimizer(self.q_optimizer, q_loss, list(self.agent.q_parameters()))
+        with frozen(self.agent.q_models):
+            pi_loss, log_pi, log_std = self.pi_loss(samples)
         pi_grad_norm = self.step_optimizer(self.pi_optimizer, pi_loss, list(self.agent.policy_parameters()))
 
         target_entropy = self._target_entropy_value()
         if target_entropy is not None:
-            alpha_loss = -torch.mean(self.log_alpha * (log_pi.detach() + target_entropy))
+            alpha_loss = -torch.mean(self.log_alpha * (log_pi + target_entropy))
             self.alpha_optimizer.zero_grad(set_to_none=True)
             alpha_loss.backward()
             self.alpha_optimizer.step()
             self._alpha = torch.exp(self.log_alpha.detach())
 
         for name, value in (("q1Loss", q1_loss), ("q2Loss", q2_loss), ("piLoss", pi_loss),
-                ("qGradNorm", q_grad_norm), ("piGradNorm", pi_grad_norm), ("q1", q1.mean()),
-                ("q2", q2.mean()), ("piLogStd", dist_info.log_std.mean()), ("alpha", self._alpha)):
+                ("qGradNorm", q_grad_norm), ("piGradNorm", pi_grad_norm), ("q1", q1),
+                ("q2", q2), ("piLogStd", log_std), ("alpha", self._alpha)):
             opt_info[name].append(value.detach())
 
     def optim_state_dict(self) -> dict:

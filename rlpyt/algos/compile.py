@@ -1,0 +1,88 @@
+"""The compiled path of the algorithms' updates (the ``compile=True`` option).
+
+Every algorithm names the methods that compute its losses (``loss``; the
+QPG algorithms ``q_loss`` and ``mu_loss`` / ``pi_loss``) in
+``compiled_methods``; with ``compile=True`` each is replaced on the instance
+by ``torch.compile`` of it, so that the model's forward pass, the loss and
+(through AOTAutograd) the backward pass run as generated kernels. On CUDA the
+mode is "reduce-overhead" (CUDA graphs). The optimizer step stays the fused
+Adam kernel ``make_optimizer`` builds: it already updates every parameter in
+one kernel, and compiling it would recompile whenever a schedule changes the
+learning rate. Where no compiler works (no C++ compiler for inductor's CPU
+code, no Triton for CUDA, a Python that TorchDynamo does not support) the
+algorithm warns, naming what is missing, and stays eager.
+"""
+from __future__ import annotations
+
+import time
+import warnings
+from typing import Callable
+
+import torch
+
+from rlpyt.utils.logging import logger
+
+
+def compiler_missing(device: torch.device) -> str | None:
+    """Why ``torch.compile`` cannot generate code for ``device`` here, or
+    None when it can (checked without compiling anything)."""
+    import torch._dynamo
+
+    if not torch._dynamo.is_dynamo_supported():
+        return "TorchDynamo does not support this Python version"
+    if device.type == "cuda":
+        from torch.utils._triton import has_triton
+
+        return None if has_triton() else "Triton (inductor's CUDA code generator) is not installed"
+    from torch._inductor.cpp_builder import get_cpp_compiler
+
+    try:
+        get_cpp_compiler()
+    except Exception as error:  # inductor raises its own InvalidCxxCompiler
+        return f"no C++ compiler for inductor's CPU kernels ({error}; install gcc or set CXX)"
+    return None
+
+
+def compile_mode(device: torch.device) -> str | None:
+    """The ``torch.compile`` mode for ``device``: CUDA graphs
+    ("reduce-overhead") on CUDA, the default elsewhere."""
+    return "reduce-overhead" if device.type == "cuda" else None
+
+
+class CompiledMethod:
+    """``torch.compile`` of one bound method. The first call (when the
+    compilation happens) is timed and its duration logged, so a run's log
+    says what compiling cost; ``compile_seconds`` keeps it."""
+
+    def __init__(self, method: Callable, name: str, mode: str | None) -> None:
+        self.name = name
+        self.mode = mode
+        self.compile_seconds = None
+        self._compiled = torch.compile(method, mode=mode)
+
+    def __call__(self, *args, **kwargs):
+        """The compiled method's outputs (compiling at the first call)."""
+        if self.compile_seconds is not None:
+            return self._compiled(*args, **kwargs)
+        start = time.perf_counter()
+        outputs = self._compiled(*args, **kwargs)
+        self.compile_seconds = time.perf_counter() - start
+        logger.log(f"{self.name}: compiled (torch.compile, mode {self.mode or 'default'}) "
+            f"in {self.compile_seconds:.1f} s at its first call")
+        return outputs
+
+
+def compile_methods(algo, names: tuple, device: torch.device) -> bool:
+    """Replace each method of ``algo`` named in ``names`` by its compiled
+    version; returns False (after a warning naming what is missing) where
+    no compiler works, leaving the methods eager."""
+    owner = type(algo).__name__
+    missing = compiler_missing(device)
+    if missing is not None:
+        warnings.warn(f"{owner}(compile=True): cannot compile the update, {missing}; "
+            f"running it eagerly", RuntimeWarning, stacklevel=3)
+        return False
+    mode = compile_mode(device)
+    for name in names:
+        setattr(algo, name, CompiledMethod(getattr(algo, name), f"{owner}.{name}", mode))
+    return True

@@ -1,0 +1,158 @@
+"""The compiled path (``compile=True``): the same losses and parameters as
+eager updates after 10 updates, for every algorithm family; a clear warning
+and eager updates where no compiler works; the switch refuses non-bools.
+
+Tolerance: losses and parameters agree to 1e-4 (absolute and relative).
+Inductor reorders float operations, so the two paths differ by float
+rounding only; random draws inside the compiled losses (SAC's policy
+samples, TD3's target smoothing) match eager's with inductor's
+``fallback_random``. The first test compiles one small graph (a few
+seconds with inductor's cache warm, ~30 s cold on this 2-core machine);
+the others compile several and are marked slow.
+"""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+import torch._inductor.config
+
+from rlpyt.agents.dqn.dqn_agent import DqnAgent
+from rlpyt.agents.dqn.r2d1_agent import R2d1Agent
+from rlpyt.agents.pg.categorical import CategoricalPgAgent
+from rlpyt.agents.qpg.sac_agent import SacAgent
+from rlpyt.agents.qpg.td3_agent import Td3Agent
+from rlpyt.algos.compile import CompiledMethod
+from rlpyt.algos.dqn.dqn import DQN
+from rlpyt.algos.dqn.r2d1 import R2D1
+from rlpyt.algos.pg.a2c import A2C
+from rlpyt.algos.pg.ppo import PPO
+from rlpyt.algos.qpg.sac import SAC
+from rlpyt.algos.qpg.td3 import TD3
+from rlpyt.envs.gym import make as gym_make
+from rlpyt.samplers.serial.sampler import SerialSampler
+from rlpyt.utils.seed import set_seed
+from tests.memory_env import make_memory_env
+from tests.torch_threads import one_torch_thread  # noqa: F401
+
+TOLERANCE = 1e-4
+N_UPDATES = 10
+SMALL = dict(hidden_sizes=(16,))
+CARTPOLE = dict(EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"))
+PENDULUM = dict(EnvCls=gym_make, env_kwargs=dict(id="Pendulum-v1"))
+
+
+def train(make_algo, make_agent, env: dict, compile: bool, batch_T: int = 16, batch_B: int = 2,
+        fill_itrs: int = 2):
+    """``(opt_info, state_dict, algo)`` after ``N_UPDATES`` updates from one
+    seeded sampler batch (replay algorithms: ``fill_itrs`` batches stored
+    first); PG algorithms make theirs from one batch."""
+    set_seed(0)
+    algo, agent = make_algo(compile), make_agent()
+    sampler = SerialSampler(batch_T=batch_T, batch_B=batch_B, max_decorrelation_steps=0, **env)
+    examples = sampler.initialize(agent, seed=0, bootstrap_value=algo.bootstrap_value)
+    algo.initialize(agent, n_itr=10, batch_spec=sampler.batch_spec, examples=examples)
+    agent.sample_mode(0)
+    batches = [sampler.obtain_samples(itr)[0] for itr in range(fill_itrs)]
+    sampler.shutdown()
+    agent.train_mode(0)
+    if hasattr(algo, "replay_buffer"):
+        for samples in batches:
+            algo.replay_buffer.append_samples(algo.samples_to_buffer(samples))
+        algo.updates_per_optimize = N_UPDATES
+        opt_info = algo.optimize_agent(fill_itrs, None)
+    else:
+        opt_info = algo.optimize_agent(0, batches[0])
+    return opt_info, agent.state_dict(), algo
+
+
+def assert_compiled_equals_eager(make_algo, make_agent, env: dict, **kwargs) -> None:
+    """Eager and compiled training from the same seed agree within ``TOLERANCE``."""
+    with torch._inductor.config.patch(fallback_random=True):
+        compiled_info, compiled_state, algo = train(make_algo, make_agent, env, compile=True, **kwargs)
+    for name in algo.compiled_methods:
+        method = getattr(algo, name)
+        assert isinstance(method, CompiledMethod) and method.compile_seconds > 0, name
+    eager_info, eager_state, _ = train(make_algo, make_agent, env, compile=False, **kwargs)
+    assert eager_info._fields == compiled_info._fields
+    for field, eager, compiled in zip(eager_info._fields, eager_info, compiled_info):
+        assert len(eager) == len(compiled) > 0, field
+        np.testing.assert_allclose(compiled, eager, rtol=TOLERANCE, atol=TOLERANCE, err_msg=field)
+    flat_eager, flat_compiled = flatten(eager_state), flatten(compiled_state)
+    assert flat_eager.keys() == flat_compiled.keys()
+    for name, value in flat_eager.items():
+        torch.testing.assert_close(flat_compiled[name], value, rtol=TOLERANCE, atol=TOLERANCE, msg=name)
+
+
+def flatten(state, prefix: str = "") -> dict:
+    """The tensors of a nested state dict by dotted name."""
+    if isinstance(state, torch.Tensor):
+        return {prefix: state}
+    if isinstance(state, dict):
+        return {k: v for key, value in state.items() for k, v in flatten(value, f"{prefix}.{key}").items()}
+    return {}
+
+
+def test_dqn_compiled_equals_eager():
+    assert_compiled_equals_eager(
+        lambda compile: DQN(batch_size=16, min_steps_learn=0, replay_size=200, target_update_interval=3,
+            compile=compile),
+        lambda: DqnAgent(model_kwargs=SMALL), CARTPOLE)
+
+
+@pytest.mark.slow
+def test_ppo_compiled_equals_eager():
+    assert_compiled_equals_eager(
+        lambda compile: PPO(minibatches=2, epochs=5, gae_lambda=0.95, normalize_advantage=True, compile=compile),
+        lambda: CategoricalPgAgent(model_kwargs=SMALL), CARTPOLE, fill_itrs=1)
+
+
+@pytest.mark.slow
+def test_a2c_compiled_equals_eager():
+    assert_compiled_equals_eager(lambda compile: A2C(compile=compile),
+        lambda: CategoricalPgAgent(model_kwargs=SMALL), CARTPOLE, fill_itrs=1)
+
+
+@pytest.mark.slow
+def test_sac_compiled_equals_eager():
+    assert_compiled_equals_eager(
+        lambda compile: SAC(batch_size=16, min_steps_learn=0, replay_size=200, compile=compile),
+        lambda: SacAgent(model_kwargs=SMALL, q_model_kwargs=SMALL), PENDULUM)
+
+
+@pytest.mark.slow
+def test_td3_compiled_equals_eager():
+    assert_compiled_equals_eager(
+        lambda compile: TD3(batch_size=16, min_steps_learn=0, replay_size=200, compile=compile),
+        lambda: Td3Agent(model_kwargs=SMALL, q_model_kwargs=SMALL), PENDULUM)
+
+
+@pytest.mark.slow
+def test_r2d1_compiled_equals_eager():
+    assert_compiled_equals_eager(
+        lambda compile: R2D1(batch_T=4, batch_B=4, warmup_T=2, store_rnn_state_interval=2, n_step_return=2,
+            replay_size=400, min_steps_learn=0, target_update_interval=2, prioritized_replay=False,
+            compile=compile),
+        lambda: R2d1Agent(model_kwargs=dict(hidden_sizes=[8], lstm_size=8)),
+        dict(EnvCls=make_memory_env, env_kwargs=dict(length=3)), batch_T=6, batch_B=4, fill_itrs=4)
+
+
+def test_without_a_compiler_it_warns_and_stays_eager(monkeypatch):
+    monkeypatch.setattr(torch._inductor.config.cpp, "cxx", ("/nonexistent/c++",))
+    with pytest.warns(RuntimeWarning, match="C\\+\\+ compiler.*eagerly"):
+        opt_info, _, algo = train(lambda compile: DQN(batch_size=16, min_steps_learn=0, replay_size=200,
+            compile=compile), lambda: DqnAgent(model_kwargs=SMALL), CARTPOLE, compile=True)
+    assert not isinstance(algo.loss, CompiledMethod)
+    assert len(opt_info.loss) == N_UPDATES
+
+
+def test_compiled_methods_replace_the_losses_only_when_asked():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        algo = DQN(min_steps_learn=0, compile=True)
+        assert algo.compiled_methods == ("loss",)
+        assert not isinstance(algo.loss, CompiledMethod)  # compiled at initialize, for the agent's device
+    with pytest.raises(TypeError, match="compile must be True or False"):
+        SAC(compile="yes")
+    with pytest.raises(TypeError, match="compile must be True or False"):
+        PPO(compile=1)
