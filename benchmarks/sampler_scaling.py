@@ -8,10 +8,21 @@ Beside them, on the same machine and the same environments:
   with its default policy for the observation), when stable-baselines3 is
   installed (`pip install stable-baselines3`; a benchmark-only anchor).
 
+Efficiency: each parallel sampler's speedup over the SerialSampler divided
+by the machine's measured ceiling for that many worker processes (the work
+n busy processes do over one, measured before each environment's rows, so
+under the same load); 1.0 is all the machine can give. With ``--rounds``
+above 1 the samplers run in alternating rounds and medians are printed.
+The run ends with one line per cell for scripts:
+
+    EFFICIENCY env=pong B=8 sampler=Cpu-2w speedup=.. ceiling=.. efficiency=..
+
     python benchmarks/sampler_scaling.py [--seconds 3] [--envs cartpole pong halfcheetah] [--B 8 16]
+        [--rounds 1] [--no_anchors]
 """
 import argparse
 import multiprocessing as mp
+import statistics
 import time
 
 import gymnasium as gym
@@ -71,21 +82,23 @@ def _spin(n: int) -> None:
         x += i
 
 
-def parallel_ceiling(n: int = 10_000_000, rounds: int = 3) -> float:
-    """Work done per second by two busy processes over one (median of
-    ``rounds``): the most any 2-process sampler can gain on this machine."""
+def parallel_ceiling(n_procs: int = 2, n: int = 10_000_000, rounds: int = 3) -> float:
+    """Work done per second by ``n_procs`` busy processes over one (median
+    of ``rounds``): the most any ``n_procs``-process sampler can gain here."""
+    if n_procs == 1:
+        return 1.0
     ratios = []
     for _ in range(rounds):
         start = time.perf_counter()
         _spin(n)
         one = time.perf_counter() - start
-        procs = [mp.get_context("fork").Process(target=_spin, args=(n,)) for _ in range(2)]
+        procs = [mp.get_context("fork").Process(target=_spin, args=(n,)) for _ in range(n_procs)]
         start = time.perf_counter()
         for p in procs:
             p.start()
         for p in procs:
             p.join()
-        ratios.append(2 * one / (time.perf_counter() - start))
+        ratios.append(n_procs * one / (time.perf_counter() - start))
     return sorted(ratios)[len(ratios) // 2]
 
 
@@ -141,27 +154,58 @@ def sb3_rate(spec: dict, B: int, seconds: float) -> float | None:
         venv.close()
 
 
+def sampler_rates(spec: dict, B: int, args) -> tuple[dict, dict]:
+    """``(rates, anchors)``: median steps/s of every sampler (name "Cpu-2w",
+    ...) and of the anchors over ``args.rounds`` alternating rounds."""
+    rates, anchors = {}, {}
+    for _ in range(args.rounds):
+        agent = None
+        for name, SamplerCls, workers in SAMPLERS:
+            rate, agent = rlpyt_rate(spec, SamplerCls, workers, B, args.seconds)
+            rates.setdefault(f"{name}-{workers}w", []).append(rate)
+        if not args.no_anchors:
+            anchors.setdefault("AsyncVectorEnv", []).append(async_vector_rate(spec, agent, B, args.seconds))
+            sb3 = sb3_rate(spec, B, args.seconds)
+            if sb3 is not None:
+                anchors.setdefault("SB3 SubprocVecEnv", []).append(sb3)
+    return ({k: statistics.median(v) for k, v in rates.items()},
+        {k: statistics.median(v) for k, v in anchors.items()})
+
+
 def main() -> None:
+    """Measure the ceilings and every sampler; print steps/s, then efficiencies."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=3.0, help="measuring time per cell")
     parser.add_argument("--envs", nargs="+", default=list(ENVS), choices=list(ENVS))
     parser.add_argument("--B", type=int, nargs="+", default=[8, 16])
+    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds per cell (median)")
+    parser.add_argument("--no_anchors", action="store_true", help="skip AsyncVectorEnv and SB3")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    print(f"Parallel ceiling of this machine: two busy processes do {parallel_ceiling():.2f}x the work of one")
-    header = ["env", "B"] + [f"{name}-{w}w" for name, _, w in SAMPLERS] + ["AsyncVectorEnv", "SB3 SubprocVecEnv"]
-    print(" | ".join(header))
+    names = [f"{name}-{w}w" for name, _, w in SAMPLERS]
+    print(" | ".join(["env", "B", "ceiling 2 procs"] + names + ["AsyncVectorEnv", "SB3 SubprocVecEnv"]))
+    efficiencies = []
     for env_name in args.envs:
         spec = ENVS[env_name]
+        ceilings = {w: parallel_ceiling(w) for w in sorted({w for _, _, w in SAMPLERS})}
         for B in args.B:
-            cells, agent = [], None
-            for _name, SamplerCls, workers in SAMPLERS:
-                rate, agent = rlpyt_rate(spec, SamplerCls, workers, B, args.seconds)
-                cells.append(rate)
-            cells.append(async_vector_rate(spec, agent, B, args.seconds))
-            cells.append(sb3_rate(spec, B, args.seconds))
-            row = [env_name, str(B)] + ["-" if c is None else f"{c:,.0f}" for c in cells]
-            print(" | ".join(row), flush=True)
+            rates, anchors = sampler_rates(spec, B, args)
+            cells = [rates[n] for n in names] + [anchors.get("AsyncVectorEnv"), anchors.get("SB3 SubprocVecEnv")]
+            print(" | ".join([env_name, str(B), f"{ceilings[2]:.2f}"]
+                + ["-" if c is None else f"{c:,.0f}" for c in cells]), flush=True)
+            for (name, _cls, workers), key in zip(SAMPLERS, names):
+                if name != "Serial":
+                    speedup = rates[key] / rates["Serial-1w"]
+                    efficiencies.append((env_name, B, key, speedup, ceilings[workers]))
+    print("\nEfficiency = speedup over Serial / ceiling for the sampler's worker count")
+    print(" | ".join(["env", "B"] + names[1:]))
+    for env_name in args.envs:
+        for B in args.B:
+            row = [e for e in efficiencies if e[0] == env_name and e[1] == B]
+            print(" | ".join([env_name, str(B)] + [f"{s / c:.2f} ({s:.2f}x / {c:.2f})" for *_, s, c in row]))
+    for env_name, B, key, speedup, ceiling in efficiencies:
+        print(f"EFFICIENCY env={env_name} B={B} sampler={key} speedup={speedup:.3f} ceiling={ceiling:.3f} "
+            f"efficiency={speedup / ceiling:.3f}")
 
 
 if __name__ == "__main__":

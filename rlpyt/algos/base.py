@@ -297,8 +297,12 @@ class ReplayAlgorithm(RlAlgorithm):
     def update_itr_hyperparams(self, itr: int) -> None:
         """Hook: anneal per-iteration hyperparameters after the updates."""
 
-    def step_optimizer(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: list) -> torch.Tensor:
-        """``backward_clip_step`` at ``clip_grad_norm``; returns the norm before clipping."""
+    def step_optimizer(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, params=None) -> torch.Tensor:
+        """``backward_clip_step`` at ``clip_grad_norm`` over ``params`` (None:
+        the optimizer's own, without walking the modules again); returns the
+        norm before clipping."""
+        if params is None:
+            params = [p for group in optimizer.param_groups for p in group["params"]]
         return backward_clip_step(optimizer, loss, params, self.clip_grad_norm)
 
     def checkpoint_state(self) -> tuple[dict, dict]:

@@ -33,7 +33,8 @@ def lerp_tensors(targets: list, sources: list, tau: float = 1.0) -> None:
         raise ValueError(f"lerp_tensors: {len(targets)} targets but {len(sources)} sources")
     floats = [(t, s) for t, s in zip(targets, sources) if t.is_floating_point()]
     if floats:
-        torch._foreach_lerp_([t for t, _ in floats], [s.to(t.device) for t, s in floats], tau)
+        torch._foreach_lerp_([t for t, _ in floats], [s if s.device == t.device else s.to(t.device)
+            for t, s in floats], tau)
     for t, s in zip(targets, sources):
         if not t.is_floating_point():
             t.copy_(s)
@@ -49,11 +50,19 @@ def update_state_dict(model: torch.nn.Module, state_dict: dict, tau: float = 1.0
     lerp_tensors([v.data for v in own.values()], [state_dict[k] for k in own], tau)
 
 
+def module_tensors(target: torch.nn.Module, source: torch.nn.Module) -> tuple[list, list]:
+    """``(targets, sources)``: the parameters and buffers of ``target`` and of
+    ``source`` in registration order (the target is a copy of the source),
+    as ``lerp_tensors`` takes them; a caller may keep them while neither
+    module moves (``module.to`` replaces buffers)."""
+    return [*target.parameters(), *target.buffers()], [*source.parameters(), *source.buffers()]
+
+
 def update_module(target: torch.nn.Module, source: torch.nn.Module, tau: float = 1.0) -> None:
     """``update_state_dict(target, source.state_dict(), tau)`` without building
     state dicts: parameters and buffers are matched in registration order (the
     target is a copy of the source)."""
-    lerp_tensors([*target.parameters(), *target.buffers()], [*source.parameters(), *source.buffers()], tau)
+    lerp_tensors(*module_tensors(target, source), tau)
 
 
 DDP_PREFIX = "module."

@@ -10,7 +10,7 @@ import torch
 
 from rlpyt.agents.base import BaseAgent, unwrap_ddp, wrap_ddp
 from rlpyt.agents.pg.base import rlpyt_space
-from rlpyt.models.utils import update_module
+from rlpyt.models.utils import lerp_tensors, module_tensors
 from rlpyt.spaces.float_box import FloatBox
 from rlpyt.spaces.int_box import IntBox
 
@@ -80,6 +80,7 @@ class QpgAgentBase(BaseAgent):
         self.min_itr_learn = 0
         self._pretrain = False
         self._ddp_q_models = None
+        self._target_tensors = None
 
     def make_env_to_model_kwargs(self, env_spaces) -> dict:
         """Observation shape and action size, for the policy and Q models."""
@@ -109,6 +110,7 @@ class QpgAgentBase(BaseAgent):
             self.q_models[0].load_state_dict(self.initial_q_model_state_dict)
         self.target_q_models = copy.deepcopy(self.q_models).requires_grad_(False)
         self.target_model = copy.deepcopy(self.model).requires_grad_(False) if self.target_policy else None
+        self._target_tensors = None
         self.action_low = torch.as_tensor(space.low, dtype=torch.float32)
         self.action_half_range = torch.as_tensor((space.high - space.low) / 2, dtype=torch.float32)
         self.distribution = self.make_distribution(action_size)
@@ -200,6 +202,7 @@ class QpgAgentBase(BaseAgent):
         for module in (self.q_models, self.target_q_models, self.target_model):
             if module is not None:
                 module.to(self.device)
+        self._target_tensors = None
         self.action_low = self.action_low.to(self.device)
         self.action_half_range = self.action_half_range.to(self.device)
 
@@ -216,9 +219,13 @@ class QpgAgentBase(BaseAgent):
     def update_target(self, tau: float = 1.0) -> None:
         """Move every target network toward its model:
         ``tau * model + (1 - tau) * target`` (tau = 1 copies)."""
-        update_module(self.target_q_models, self.q_models, tau)
-        if self.target_model is not None:
-            update_module(self.target_model, self.model, tau)
+        if self._target_tensors is None:  # listed once: walking the modules costs more than the lerp
+            pairs = [module_tensors(self.target_q_models, self.q_models)]
+            if self.target_model is not None:
+                pairs.append(module_tensors(self.target_model, self.model))
+            self._target_tensors = ([t for targets, _ in pairs for t in targets],
+                [s for _, sources in pairs for s in sources])
+        lerp_tensors(*self._target_tensors, tau)
 
     def policy_parameters(self):
         """The policy model's parameters."""

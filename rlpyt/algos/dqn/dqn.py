@@ -112,7 +112,7 @@ class DQN(ReplayAlgorithm):
     def update(self, samples, opt_info: dict) -> None:
         """One step on the TD loss; new priorities with prioritized replay."""
         loss, td_abs_errors = self.loss(samples)
-        grad_norm = self.step_optimizer(self.optimizer, loss, self.agent.parameters())
+        grad_norm = self.step_optimizer(self.optimizer, loss)
         if self.prioritized_replay:
             self.replay_buffer.update_batch_priorities(td_abs_errors)
         opt_info["loss"].append(loss.detach())

@@ -80,12 +80,12 @@ class DDPG(QpgAlgoBase):
     def update(self, samples, opt_info: dict) -> None:
         """A Q-function step, and a policy step every ``policy_update_interval`` updates."""
         q_loss = self.q_loss(samples)
-        q_grad_norm = self.step_optimizer(self.q_optimizer, q_loss, list(self.agent.q_parameters()))
+        q_grad_norm = self.step_optimizer(self.q_optimizer, q_loss)
         opt_info["qLoss"].append(q_loss.detach())
         opt_info["qGradNorm"].append(q_grad_norm)
         if self.update_counter % self.policy_update_interval == 0:
             with frozen(self.agent.q_models):
                 mu_loss = self.mu_loss(samples)
-            mu_grad_norm = self.step_optimizer(self.mu_optimizer, mu_loss, list(self.agent.policy_parameters()))
+            mu_grad_norm = self.step_optimizer(self.mu_optimizer, mu_loss)
             opt_info["muLoss"].append(mu_loss.detach())
             opt_info["muGradNorm"].append(mu_grad_norm)

@@ -132,10 +132,10 @@ class SAC(QpgAlgoBase):
     def update(self, samples, opt_info: dict) -> None:
         """One step of the Q-functions, the policy and the temperature."""
         q_loss, q1_loss, q2_loss, q1, q2 = self.q_loss(samples)
-        q_grad_norm = self.step_optimizer(self.q_optimizer, q_loss, list(self.agent.q_parameters()))
+        q_grad_norm = self.step_optimizer(self.q_optimizer, q_loss)
         with frozen(self.agent.q_models):
             pi_loss, log_pi, log_std = self.pi_loss(samples)
-        pi_grad_norm = self.step_optimizer(self.pi_optimizer, pi_loss, list(self.agent.policy_parameters()))
+        pi_grad_norm = self.step_optimizer(self.pi_optimizer, pi_loss)
 
         target_entropy = self._target_entropy_value()
         if target_entropy is not None:
