@@ -156,3 +156,14 @@ def test_compiled_methods_replace_the_losses_only_when_asked():
         SAC(compile="yes")
     with pytest.raises(TypeError, match="compile must be True or False"):
         PPO(compile=1)
+
+
+@pytest.mark.slow
+def test_cuda_graph_mode_path_equals_eager(monkeypatch):
+    """The "reduce-overhead" branch (CUDA graphs on CUDA; on the CPU torch
+    skips the graphs) marks graph steps and clones diagnostics: same results."""
+    monkeypatch.setattr("rlpyt.algos.compile.compile_mode", lambda device: "reduce-overhead")
+    assert_compiled_equals_eager(
+        lambda compile: DQN(batch_size=16, min_steps_learn=0, replay_size=200, target_update_interval=3,
+            compile=compile),
+        lambda: DqnAgent(model_kwargs=SMALL), CARTPOLE)

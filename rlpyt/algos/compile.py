@@ -52,7 +52,13 @@ def compile_mode(device: torch.device) -> str | None:
 class CompiledMethod:
     """``torch.compile`` of one bound method. The first call (when the
     compilation happens) is timed and its duration logged, so a run's log
-    says what compiling cost; ``compile_seconds`` keeps it."""
+    says what compiling cost; ``compile_seconds`` keeps it.
+
+    Under CUDA graphs ("reduce-overhead") each call starts a new graph step
+    and the outputs that take no gradient (diagnostics kept in the OptInfo
+    lists) are cloned, since the next replay overwrites the graph's output
+    memory; the loss is used by its backward before the next call.
+    """
 
     def __init__(self, method: Callable, name: str, mode: str | None) -> None:
         self.name = name
@@ -63,13 +69,28 @@ class CompiledMethod:
     def __call__(self, *args, **kwargs):
         """The compiled method's outputs (compiling at the first call)."""
         if self.compile_seconds is not None:
-            return self._compiled(*args, **kwargs)
+            return self._call(*args, **kwargs)
         start = time.perf_counter()
-        outputs = self._compiled(*args, **kwargs)
+        outputs = self._call(*args, **kwargs)
         self.compile_seconds = time.perf_counter() - start
         logger.log(f"{self.name}: compiled (torch.compile, mode {self.mode or 'default'}) "
             f"in {self.compile_seconds:.1f} s at its first call")
         return outputs
+
+    def _call(self, *args, **kwargs):
+        if self.mode != "reduce-overhead":
+            return self._compiled(*args, **kwargs)
+        torch.compiler.cudagraph_mark_step_begin()
+        outputs = self._compiled(*args, **kwargs)
+        if isinstance(outputs, tuple):
+            return tuple(_own_memory(x) for x in outputs)
+        return _own_memory(outputs)
+
+
+def _own_memory(x):
+    """``x`` cloned when it is a tensor without gradient (a CUDA graph's
+    output memory is reused by its next replay); anything else as it is."""
+    return x.clone() if isinstance(x, torch.Tensor) and not x.requires_grad else x
 
 
 def compile_methods(algo, names: tuple, device: torch.device) -> bool:
