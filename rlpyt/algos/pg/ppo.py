@@ -84,26 +84,48 @@ class PPO(PolicyGradientAlgo):
             loss_inputs = buffer_func(loss_inputs, lambda x: x.reshape((T * B,) + x.shape[2:]))
         n = B if recurrent else T * B
         mb_size = n // self.minibatches
-        stats = []
+        stats, ratios, entropies, valids = [], [], [], []
         for _ in range(self.epochs):
             perm = torch.randperm(n)
             for start in range(0, mb_size * self.minibatches, mb_size):
                 idxs = perm[start:start + mb_size]
                 if recurrent:
-                    loss, *diagnostics = self.loss(*loss_inputs[:, idxs], init_rnn_state=init_rnn_state[:, idxs],
-                        reset=None if reset is None else reset[:, idxs])
+                    minibatch = loss_inputs[:, idxs]
+                    loss, entropy, pi_loss, value_loss, ratio, step_entropy = self.loss(*minibatch,
+                        init_rnn_state=init_rnn_state[:, idxs], reset=None if reset is None else reset[:, idxs])
                 else:
-                    loss, *diagnostics = self.loss(*loss_inputs[idxs])
+                    minibatch = loss_inputs[idxs]
+                    loss, entropy, pi_loss, value_loss, ratio, step_entropy = self.loss(*minibatch)
                 grad_norm = self.clip_and_step(loss)
-                stats.append(torch.stack([loss.detach(), grad_norm.detach(), *diagnostics]))
+                stats.append(torch.stack([loss.detach(), grad_norm.detach(), entropy, pi_loss, value_loss]))
+                ratios.append(ratio)
+                entropies.append(step_entropy)
+                valids.append(minibatch.valid)
         self.update_obs_rms(samples, valid)
-        return OptInfo(*torch.stack(stats).T.tolist())
+        perplexity, clip_frac, approx_kl = self.ratio_diagnostics(torch.stack(ratios), torch.stack(entropies),
+            None if valid is None else torch.stack(valids))
+        loss, grad_norm, entropy, pi_loss, value_loss = torch.stack(stats).T
+        return OptInfo(*torch.stack([loss, grad_norm, entropy, perplexity, pi_loss, value_loss, clip_frac,
+            approx_kl]).tolist())
+
+    def ratio_diagnostics(self, ratio: torch.Tensor, entropy: torch.Tensor, valid: torch.Tensor | None) -> tuple:
+        """``(perplexity, clip_frac, approx_kl)`` of every gradient step
+        (leading dim), computed once per batch from each step's likelihood
+        ratios and entropies rather than on the update's hot path."""
+        n = ratio.shape[0]
+        ratio, entropy = ratio.reshape(n, -1), entropy.reshape(n, -1)
+        valid = None if valid is None else valid.reshape(n, -1)
+        perplexity = valid_mean(torch.exp(entropy), valid, dim=1)
+        clip_frac = valid_mean(((ratio - 1).abs() > self.ratio_clip).float(), valid, dim=1)
+        approx_kl = valid_mean((ratio - 1) - torch.log(ratio), valid, dim=1)
+        return perplexity, clip_frac, approx_kl
 
     def loss(self, agent_inputs, action, return_, advantage, valid, old_dist_info,
             init_rnn_state=None, reset=None):
-        """``(loss, entropy, perplexity, pi_loss, value_loss, clip_frac, approx_kl)``;
-        recurrent agents start from ``init_rnn_state`` ([N, B, H]) and restart
-        where ``reset`` (see ``PolicyGradientAlgo.rnn_state_inputs``)."""
+        """``(loss, mean entropy, pi_loss, value_loss, ratio, entropy)``, the
+        last two per sample and detached (for ``ratio_diagnostics``);
+        recurrent agents start from ``init_rnn_state`` ([N, B, H]) and
+        restart where ``reset`` (see ``PolicyGradientAlgo.rnn_state_inputs``)."""
         dist_info, value = self.agent_forward(agent_inputs, init_rnn_state, reset)
         dist = self.agent.distribution
         ratio = dist.likelihood_ratio(action, old_dist_info=old_dist_info, new_dist_info=dist_info)
@@ -113,9 +135,5 @@ class PPO(PolicyGradientAlgo):
         entropy = dist.entropy(dist_info)
         mean_entropy = valid_mean(entropy, valid)
         loss = pi_loss + value_loss - self.entropy_loss_coeff * mean_entropy
-        with torch.no_grad():
-            perplexity = valid_mean(torch.exp(entropy), valid)
-            clip_frac = valid_mean(((ratio - 1).abs() > self.ratio_clip).float(), valid)
-            approx_kl = valid_mean((ratio - 1) - torch.log(ratio), valid)
-        return (loss, mean_entropy.detach(), perplexity, pi_loss.detach(), value_loss.detach(),
-            clip_frac, approx_kl)
+        return (loss, mean_entropy.detach(), pi_loss.detach(), value_loss.detach(), ratio.detach(),
+            entropy.detach())
