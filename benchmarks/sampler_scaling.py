@@ -10,9 +10,10 @@ Beside them, on the same machine and the same environments:
 
 Efficiency: each parallel sampler's speedup over the SerialSampler divided
 by the machine's measured ceiling for that many worker processes (the work
-n busy processes do over one, measured before each environment's rows, so
-under the same load); 1.0 is all the machine can give. With ``--rounds``
-above 1 the samplers run in alternating rounds and medians are printed.
+n busy processes do over one, measured at the start of each round, so
+under the load the round's samplers see); 1.0 is all the machine can
+give. With ``--rounds`` above 1 the samplers run in alternating rounds and
+medians are printed.
 The run ends with one line per cell for scripts:
 
     EFFICIENCY env=pong B=8 sampler=Cpu-2w speedup=.. ceiling=.. efficiency=..
@@ -154,26 +155,31 @@ def sb3_rate(spec: dict, B: int, seconds: float) -> float | None:
         venv.close()
 
 
-def sampler_rates(spec: dict, B: int, args) -> tuple[dict, dict]:
-    """``(rates, anchors)``: median steps/s of every sampler (name "Cpu-2w",
-    ...) and of the anchors over ``args.rounds`` alternating rounds."""
-    rates, anchors = {}, {}
+def cell_rounds(spec: dict, B: int, args) -> list[dict]:
+    """One dict per round: steps/s of every sampler (by name, "Cpu-2w", ...)
+    and anchor, and "ceiling-<n>" for n worker processes, measured just
+    before that round's samplers (so under the same load)."""
+    rounds = []
     for _ in range(args.rounds):
+        row = {f"ceiling-{w}": parallel_ceiling(w, rounds=1) for w in sorted({w for _, _, w in SAMPLERS})}
         agent = None
         for name, SamplerCls, workers in SAMPLERS:
-            rate, agent = rlpyt_rate(spec, SamplerCls, workers, B, args.seconds)
-            rates.setdefault(f"{name}-{workers}w", []).append(rate)
+            row[f"{name}-{workers}w"], agent = rlpyt_rate(spec, SamplerCls, workers, B, args.seconds)
         if not args.no_anchors:
-            anchors.setdefault("AsyncVectorEnv", []).append(async_vector_rate(spec, agent, B, args.seconds))
-            sb3 = sb3_rate(spec, B, args.seconds)
-            if sb3 is not None:
-                anchors.setdefault("SB3 SubprocVecEnv", []).append(sb3)
-    return ({k: statistics.median(v) for k, v in rates.items()},
-        {k: statistics.median(v) for k, v in anchors.items()})
+            row["AsyncVectorEnv"] = async_vector_rate(spec, agent, B, args.seconds)
+            row["SB3 SubprocVecEnv"] = sb3_rate(spec, B, args.seconds)
+        rounds.append(row)
+    return rounds
+
+
+def median_of(rounds: list[dict], key: str) -> float | None:
+    """Median of ``key`` over the rounds that have it (None if none has)."""
+    values = [r[key] for r in rounds if r.get(key) is not None]
+    return statistics.median(values) if values else None
 
 
 def main() -> None:
-    """Measure the ceilings and every sampler; print steps/s, then efficiencies."""
+    """Measure every sampler with its ceilings; print steps/s, then efficiencies."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=3.0, help="measuring time per cell")
     parser.add_argument("--envs", nargs="+", default=list(ENVS), choices=list(ENVS))
@@ -183,29 +189,31 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     names = [f"{name}-{w}w" for name, _, w in SAMPLERS]
-    print(" | ".join(["env", "B", "ceiling 2 procs"] + names + ["AsyncVectorEnv", "SB3 SubprocVecEnv"]))
+    anchors = ["AsyncVectorEnv", "SB3 SubprocVecEnv"]
+    print(" | ".join(["env", "B", "ceiling 2 procs"] + names + anchors))
     efficiencies = []
     for env_name in args.envs:
-        spec = ENVS[env_name]
-        ceilings = {w: parallel_ceiling(w) for w in sorted({w for _, _, w in SAMPLERS})}
         for B in args.B:
-            rates, anchors = sampler_rates(spec, B, args)
-            cells = [rates[n] for n in names] + [anchors.get("AsyncVectorEnv"), anchors.get("SB3 SubprocVecEnv")]
-            print(" | ".join([env_name, str(B), f"{ceilings[2]:.2f}"]
-                + ["-" if c is None else f"{c:,.0f}" for c in cells]), flush=True)
+            rounds = cell_rounds(ENVS[env_name], B, args)
+            cells = [median_of(rounds, "ceiling-2")] + [median_of(rounds, k) for k in names + anchors]
+            print(" | ".join([env_name, str(B), f"{cells[0]:.2f}"]
+                + ["-" if c is None else f"{c:,.0f}" for c in cells[1:]]), flush=True)
             for (name, _cls, workers), key in zip(SAMPLERS, names):
                 if name != "Serial":
-                    speedup = rates[key] / rates["Serial-1w"]
-                    efficiencies.append((env_name, B, key, speedup, ceilings[workers]))
-    print("\nEfficiency = speedup over Serial / ceiling for the sampler's worker count")
+                    speedups = [r[key] / r["Serial-1w"] for r in rounds]
+                    ceilings = [r[f"ceiling-{workers}"] for r in rounds]
+                    efficiencies.append((env_name, B, key, statistics.median(speedups), statistics.median(ceilings),
+                        statistics.median(s / c for s, c in zip(speedups, ceilings))))
+    print("\nEfficiency = speedup over Serial / ceiling for the sampler's worker count, each round's own "
+        "(median of rounds; in brackets the median speedup and ceiling)")
     print(" | ".join(["env", "B"] + names[1:]))
     for env_name in args.envs:
         for B in args.B:
             row = [e for e in efficiencies if e[0] == env_name and e[1] == B]
-            print(" | ".join([env_name, str(B)] + [f"{s / c:.2f} ({s:.2f}x / {c:.2f})" for *_, s, c in row]))
-    for env_name, B, key, speedup, ceiling in efficiencies:
+            print(" | ".join([env_name, str(B)] + [f"{e:.2f} ({s:.2f}x / {c:.2f})" for *_, s, c, e in row]))
+    for env_name, B, key, speedup, ceiling, efficiency in efficiencies:
         print(f"EFFICIENCY env={env_name} B={B} sampler={key} speedup={speedup:.3f} ceiling={ceiling:.3f} "
-            f"efficiency={speedup / ceiling:.3f}")
+            f"efficiency={efficiency:.3f}")
 
 
 if __name__ == "__main__":
