@@ -203,7 +203,8 @@ def test_a_synchronous_sampler_is_refused():
 
 
 def _kill_sampler_soon(runner, delay_s: float, record: dict) -> None:
-    while runner._sampler_process is None:
+    """SIGKILL the sampler process ``delay_s`` after its second batch reached the replay buffer."""
+    while runner._sampler_process is None or runner.control.sampled_itrs < 2:
         time.sleep(0.01)
     time.sleep(delay_s)
     process = psutil.Process(runner._sampler_process.process.pid)
@@ -216,7 +217,7 @@ def _kill_sampler_soon(runner, delay_s: float, record: dict) -> None:
 def test_a_killed_sampler_process_ends_the_run_naming_it(sampler, semaphore_names):
     runner = make_runner(sampler=sampler, algo=SlowDQN, delay_s=0.002, n_steps=100_000)
     record = {}
-    killer = threading.Thread(target=_kill_sampler_soon, args=(runner, 3.0, record), daemon=True)
+    killer = threading.Thread(target=_kill_sampler_soon, args=(runner, 0.5, record), daemon=True)
     killer.start()
     with pytest.raises(AsyncProcessFailure, match=r"AsyncRl sampler process \(pid \d+\) died \(killed by signal 9\)"):
         train(runner)
@@ -241,7 +242,7 @@ def _kill_sampler_while_waiting_on_the_lock(runner, main_thread: int, record: di
     deadline = time.time() + 120
     while time.time() < deadline:
         frame = sys._current_frames().get(main_thread)
-        while frame is not None and frame.f_code.co_name != "_wait_until":
+        while frame is not None and frame.f_code.co_name != "_take":  # RWLock polling for its turn
             frame = frame.f_back
         if frame is not None and runner._sampler_process is not None:
             record["killed_at"] = time.time()

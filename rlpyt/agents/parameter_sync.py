@@ -21,7 +21,7 @@ class SharedParameters:
     """Shared-memory copy of a model's ``state_dict`` with a version number.
 
     Passed to a spawned process as a ``Process`` argument (the tensors and
-    the lock travel as shared handles). ``abort`` is an event whose setting
+    the lock travel as shared handles). ``abort`` is a flag (``SharedFlag``) whose setting
     ends any wait for the lock (a process that died holding it).
     """
 

@@ -81,7 +81,7 @@ class AsyncReplayBufferMixin:
     """Mixin (first among the bases) that puts a replay buffer in shared
     memory with a reader-writer lock; see the module docstring.
 
-    ``lock_abort`` is an event (of the spawn context) that the run's
+    ``lock_abort`` is a flag (``rlpyt.utils.synchronize.SharedFlag``) that the run's
     supervisor sets when a process fails, so no wait on the lock outlives
     the run; ``final_observation_capacity`` bounds the truncations held at
     once (default: one per 8 stored steps).

@@ -1,5 +1,5 @@
 """What the optimizer process and the sampler process of AsyncRl share:
-counters in shared memory, two events, and the pacing rule both obey.
+counters and two flags in shared memory, and the pacing rule both obey.
 
 Pacing keeps ``updates x batch_size / (sampled steps - min_steps_learn)`` at
 ``replay_ratio`` both ways: the optimizer makes its next ``updates_per_sync``
@@ -17,7 +17,7 @@ import multiprocessing as mp
 import numpy as np
 
 from rlpyt.utils.shared_array import np_mp_array
-from rlpyt.utils.synchronize import release_semaphores
+from rlpyt.utils.synchronize import SharedFlag
 
 _SAMPLED_ITRS, _SAMPLED_STEPS, _UPDATES, _SAMPLER_DONE, _START_ITR = range(5)
 
@@ -52,15 +52,16 @@ class AsyncControl:
     """Shared counters (sampler iterations and steps appended to the replay
     buffer, optimizer updates, sampler finished, first sampler iteration)
     and the ``quit`` (the optimizer ends the run) and ``abort`` (a process
-    failed: every wait gives up) events. Passed to the sampler process as a
+    failed: every wait gives up) flags (``SharedFlag``: lock-free, so a
+    killed process leaves them usable). Passed to the sampler process as a
     ``Process`` argument."""
 
     def __init__(self, pacing: Pacing) -> None:
         context = mp.get_context("spawn")
         self.pacing = pacing
         self.counters = np_mp_array((5,), np.int64)
-        self.quit = context.Event()
-        self.abort = context.Event()
+        self.quit = SharedFlag(context)
+        self.abort = SharedFlag(context)
 
     def start_at(self, itr: int, steps: int, updates: int) -> None:
         """Before the sampler starts: the run begins (or resumes) at sampler
@@ -113,7 +114,3 @@ class AsyncControl:
     def stopping(self) -> bool:
         """Whether the run is ending (quit or abort)."""
         return self.quit.is_set() or self.abort.is_set()
-
-    def release(self) -> None:
-        """Remove the events' semaphores from /dev/shm (see ``release_semaphores``)."""
-        release_semaphores(self.quit, self.abort)

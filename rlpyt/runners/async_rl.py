@@ -170,7 +170,7 @@ class AsyncRlMixin:
                 self._sampler_process.stop()
                 self._sampler_process = None
         finally:
-            for owner in ("parameters", "replay_buffer", "control"):
+            for owner in ("parameters", "replay_buffer"):
                 shared = getattr(self, owner, None)
                 if shared is not None:
                     shared.release()

@@ -1,8 +1,8 @@
 """A reader-writer lock across processes that never leaves a waiter hanging.
 
-Built from multiprocessing's Condition and a shared counter array (no
-transport of its own). Every wait polls an ``abort`` event: when a process
-dies while holding the lock (SIGKILL), whoever supervises it sets the event
+Built from a multiprocessing Lock and a shared counter array (no transport
+of its own). Every wait polls an ``abort`` flag (:class:`SharedFlag`): when a process
+dies while holding the lock (SIGKILL), whoever supervises it sets the flag
 and every waiter raises :class:`LockAborted` within one poll instead of
 waiting forever.
 """
@@ -12,9 +12,11 @@ import contextlib
 import multiprocessing as mp
 import multiprocessing.synchronize as mp_synchronize
 import multiprocessing.util as mp_util
+import time
 from typing import Iterator
 
 POLL_S = 0.1
+_MAX_SLEEP_S = 0.001
 _READERS, _WRITING, _WRITERS_WAITING = 0, 1, 2
 
 
@@ -49,6 +51,24 @@ def release_semaphores(*objects) -> None:
             finalizer()
 
 
+class SharedFlag:
+    """A boolean in shared memory with an Event's ``set`` / ``is_set``, but
+    no lock: a process killed while reading or setting it leaves nothing
+    held (a multiprocessing Event's condition would stay locked)."""
+
+    def __init__(self, context=None) -> None:
+        context = context or mp.get_context("spawn")
+        self._value = context.RawValue("b", 0)
+
+    def set(self) -> None:
+        """Raise the flag."""
+        self._value.value = 1
+
+    def is_set(self) -> bool:
+        """Whether the flag is raised."""
+        return bool(self._value.value)
+
+
 class LockAborted(RuntimeError):
     """A wait on a shared lock was given up because the run is aborting."""
 
@@ -57,21 +77,25 @@ class RWLock:
     """Many readers or one writer; a waiting writer goes before new readers
     (so a steady stream of reads cannot starve appends).
 
-    Picklable only as an argument of a starting process (multiprocessing's
-    rule for its locks); ``abort`` is an event of the same context, or None
-    (waits then never give up).
+    The lock's state (readers, writing, writers waiting) is a shared array
+    changed under a multiprocessing Lock; waiters poll it with short sleeps
+    (no Condition: a process killed inside a condition's bookkeeping would
+    leave the others blocked where no timeout reaches). Picklable only as an
+    argument of a starting process (multiprocessing's rule for its locks);
+    ``abort`` is a SharedFlag (or an event), or None (waits then never
+    give up).
     """
 
     def __init__(self, context=None, abort=None) -> None:
         context = context or mp.get_context("spawn")
-        self._cond = context.Condition(context.Lock())
+        self._mutex = context.Lock()
         self._state = context.RawArray("q", 3)
         self._abort = abort
 
     def release(self) -> None:
-        """Remove the lock's semaphores from /dev/shm (it keeps working; see
+        """Remove the lock's semaphore from /dev/shm (it keeps working; see
         ``release_semaphores``)."""
-        release_semaphores(self._cond)
+        release_semaphores(self._mutex)
 
     def _check_abort(self) -> None:
         if self._abort is not None and self._abort.is_set():
@@ -79,47 +103,52 @@ class RWLock:
 
     @contextlib.contextmanager
     def _holding(self) -> Iterator[None]:
-        while not self._cond.acquire(timeout=POLL_S):
+        while not self._mutex.acquire(timeout=POLL_S):
             self._check_abort()
         try:
             yield
         finally:
-            self._cond.release()
+            self._mutex.release()
 
-    def _wait_until(self, ready) -> None:
-        while not ready():
-            self._cond.wait(timeout=POLL_S)
+    def _take(self, ready, take) -> None:
+        """Poll until ``ready()`` holds under the mutex, then ``take()`` there."""
+        sleep_s = 0.0
+        while True:
+            with self._holding():
+                if ready():
+                    take()
+                    return
             self._check_abort()
+            time.sleep(sleep_s)
+            sleep_s = min(2 * sleep_s + 5e-5, _MAX_SLEEP_S)
+
+    def _add(self, index: int, delta: int) -> None:
+        with self._holding():
+            self._state[index] += delta
 
     @contextlib.contextmanager
     def read_lock(self) -> Iterator[None]:
         """Hold the lock shared with other readers."""
         state = self._state
-        with self._holding():
-            self._wait_until(lambda: not state[_WRITING] and not state[_WRITERS_WAITING])
-            state[_READERS] += 1
+        self._take(lambda: not state[_WRITING] and not state[_WRITERS_WAITING],
+            lambda: state.__setitem__(_READERS, state[_READERS] + 1))
         try:
             yield
         finally:
-            with self._holding():
-                state[_READERS] -= 1
-                if state[_READERS] == 0:
-                    self._cond.notify_all()
+            self._add(_READERS, -1)
 
     @contextlib.contextmanager
     def write_lock(self) -> Iterator[None]:
         """Hold the lock alone."""
         state = self._state
-        with self._holding():
-            state[_WRITERS_WAITING] += 1
-            try:
-                self._wait_until(lambda: not state[_WRITING] and state[_READERS] == 0)
-            finally:
-                state[_WRITERS_WAITING] -= 1
-            state[_WRITING] = 1
+        self._add(_WRITERS_WAITING, 1)
+        try:
+            self._take(lambda: not state[_WRITING] and state[_READERS] == 0,
+                lambda: state.__setitem__(_WRITING, 1))
+        finally:
+            self._add(_WRITERS_WAITING, -1)
         try:
             yield
         finally:
             with self._holding():
                 state[_WRITING] = 0
-                self._cond.notify_all()

@@ -16,6 +16,7 @@ dies.
 from __future__ import annotations
 
 import multiprocessing as mp
+import multiprocessing.connection as mp_connection
 import os
 import signal
 import threading
@@ -134,9 +135,9 @@ class SamplerProcess:
         threading.Thread(target=self._watch, name="AsyncRl sampler watch", daemon=True).start()
 
     def _watch(self) -> None:
-        """Set the abort event when the process ends before it was asked to
+        """Set the abort flag when the process ends before it was asked to
         quit, so that no wait on a lock it held goes on."""
-        self.process.join()
+        mp_connection.wait([self.process.sentinel])  # (join would reap it under the main thread's feet)
         if not self.control.quit.is_set():
             self.control.abort.set()
 
