@@ -179,8 +179,8 @@ class ReplayAlgorithm(RlAlgorithm):
     def initialize_replay(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool, examples,
             shared: bool = False, lock_abort=None) -> None:
         """``initialize`` but the optimizers; ``shared`` builds the replay
-        buffer in shared memory (``rlpyt.replays.async_``; ``lock_abort``: an
-        event that ends waits on its lock)."""
+        buffer in shared memory (``rlpyt.replays.async_``; ``lock_abort``: a
+        flag that ends waits on its lock)."""
         owner = type(self).__name__
         if self.agent_class is not None and not isinstance(agent, self.agent_class):
             raise TypeError(f"{owner} trains a {self.agent_class.__name__} (or a subclass), "
@@ -243,7 +243,7 @@ class ReplayAlgorithm(RlAlgorithm):
     def make_replay_buffer(self, ReplayBufferCls, **kwargs):
         """``ReplayBufferCls(**kwargs)``, or under AsyncRl (``shared_replay``)
         its shared-memory version (``async_replay_class``) with the run's
-        lock-abort event: every buffer is built through here."""
+        lock-abort flag: every buffer is built through here."""
         if not getattr(self, "shared_replay", False):
             return ReplayBufferCls(**kwargs)
         return async_replay_class(ReplayBufferCls)(lock_abort=self.replay_lock_abort, **kwargs)
