@@ -7,19 +7,17 @@ reward ``10 s + b``; a sampled transition is torn when its fields or its
 next observation name different steps, and an index beyond what was written
 shows as a step that does not follow its neighbours.
 """
-import multiprocessing as mp
-
 import numpy as np
 import pytest
 
 from rlpyt.replays.async_ import AsyncReplayBufferMixin, async_replay_class
 from rlpyt.replays.non_sequence.frame import AsyncPrioritizedReplayFrameBuffer, UniformReplayFrameBuffer
-from rlpyt.replays.non_sequence.prioritized import (AsyncPrioritizedReplayBuffer, PrioritizedReplay,
-    PrioritizedReplayBuffer)
+from rlpyt.replays.non_sequence.prioritized import AsyncPrioritizedReplayBuffer, PrioritizedReplayBuffer
 from rlpyt.replays.non_sequence.time_limit import AsyncTlUniformReplayBuffer
 from rlpyt.replays.non_sequence.uniform import AsyncUniformReplayBuffer, UniformReplayBuffer
 from rlpyt.replays.samples import SamplesToBuffer, SamplesToBufferTl
 from rlpyt.utils.shared_array import SharedArray
+from replay_concurrency import sample_while_appending
 
 B, BATCH_T, N_FRAMES, TIMEOUT_EVERY = 2, 4, 4, 7
 APPEND_BATCHES = 300
@@ -117,27 +115,8 @@ CASES = [(AsyncUniformReplayBuffer, "plain"), (AsyncPrioritizedReplayBuffer, "pl
 def test_concurrent_append_and_sample_never_tears(cls, kind):
     buffer = build(cls, kind)
     buffer.append_samples(make_batch(0, kind))
-    context = mp.get_context("spawn")
-    writer = context.Process(target=append_after_first, args=(buffer, kind, APPEND_BATCHES))
-    writer.start()
-    rng = np.random.default_rng(0)
-    n_batches = 0
-    try:
-        while writer.is_alive() or n_batches < 50:
-            batch = buffer.sample_batch(16)
-            problems = torn(batch, kind)
-            assert not problems, (problems, n_batches)
-            if isinstance(buffer, PrioritizedReplay):
-                buffer.update_batch_priorities(rng.random(16) + 0.1)
-            n_batches += 1
-            if n_batches > 20000:
-                break
-        writer.join(timeout=60)
-        assert writer.exitcode == 0
-    finally:
-        if writer.is_alive():
-            writer.kill()
-            writer.join()
+    n_batches = sample_while_appending(buffer, append_after_first, (kind, APPEND_BATCHES), batch_size=16,
+        problems_of=lambda batch: torn(batch, kind))
     assert buffer._total_T == APPEND_BATCHES * BATCH_T  # the writer's appends are seen here
     versions = buffer.pop_sampled_versions()
     assert len(versions) == n_batches and max(versions) > 0

@@ -349,29 +349,36 @@ def test_a_run_resumes_from_its_checkpoint(read_progress, semaphore_names):
 
 def _algo_cases():
     from rlpyt.agents.dqn.catdqn_agent import CatDqnAgent
+    from rlpyt.agents.dqn.r2d1_agent import R2d1Agent
     from rlpyt.agents.qpg.ddpg_agent import DdpgAgent
     from rlpyt.agents.qpg.sac_agent import SacAgent
     from rlpyt.agents.qpg.td3_agent import Td3Agent
     from rlpyt.algos.dqn.cat_dqn import CategoricalDQN
+    from rlpyt.algos.dqn.r2d1 import R2D1
     from rlpyt.algos.qpg.ddpg import DDPG
     from rlpyt.algos.qpg.sac import SAC
     from rlpyt.algos.qpg.td3 import TD3
     qpg = dict(id="Pendulum-v1")
+    batch = dict(batch_size=32)
     return {
-        "prioritized_dqn": (DQN, dict(prioritized_replay=True), DqnAgent, {}, dict(id="CartPole-v1")),
-        "categorical_dqn": (CategoricalDQN, dict(V_min=0.0, V_max=100.0), CatDqnAgent, {}, dict(id="CartPole-v1")),
-        "ddpg": (DDPG, {}, DdpgAgent, {}, qpg),
-        "td3": (TD3, {}, Td3Agent, {}, qpg),
-        "sac": (SAC, {}, SacAgent, {}, qpg),
+        "prioritized_dqn": (DQN, dict(batch, prioritized_replay=True), DqnAgent, {}, dict(id="CartPole-v1")),
+        "categorical_dqn": (CategoricalDQN, dict(batch, V_min=0.0, V_max=100.0), CatDqnAgent, {},
+            dict(id="CartPole-v1")),
+        "ddpg": (DDPG, batch, DdpgAgent, {}, qpg),
+        "td3": (TD3, batch, Td3Agent, {}, qpg),
+        "sac": (SAC, batch, SacAgent, {}, qpg),
+        # 4 sequences of 2 burn-in + 6 trained steps: 32 steps per update, as the others
+        "r2d1": (R2D1, dict(batch_T=6, warmup_T=2, batch_B=4, store_rnn_state_interval=2), R2d1Agent, {},
+            dict(id="CartPole-v1")),
     }
 
 
-@pytest.mark.parametrize("name", ["prioritized_dqn", "categorical_dqn", "ddpg", "td3", "sac"])
+@pytest.mark.parametrize("name", ["prioritized_dqn", "categorical_dqn", "ddpg", "td3", "sac", "r2d1"])
 def test_replay_algorithms_train_under_async_rl(name, read_progress):
     AlgoCls, algo_kwargs, AgentCls, agent_kwargs, env_kwargs = _algo_cases()[name]
     sampler = AsyncSerialSampler(EnvCls=gym_make, env_kwargs=env_kwargs, batch_T=16, batch_B=2,
         max_decorrelation_steps=0)
-    algo = AlgoCls(batch_size=32, min_steps_learn=200, replay_size=5000, replay_ratio=4, **algo_kwargs)
+    algo = AlgoCls(min_steps_learn=200, replay_size=5000, replay_ratio=4, **algo_kwargs)
     runner = AsyncRl(algo=algo, agent=AgentCls(**agent_kwargs), sampler=sampler, n_steps=960, seed=0,
         log_interval_steps=480, affinity=AFFINITY)
     rows = read_progress(train(runner, name))

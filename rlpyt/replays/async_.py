@@ -133,8 +133,9 @@ class AsyncReplayBufferMixin:
     def append_samples(self, samples, version: int = 0) -> None:
         """Append under the write lock, recording the rows' parameter ``version``."""
         with self.rw_lock.write_lock():
+            before = self._total_T
             super().append_samples(samples)
-            T = len(samples.reward)
+            T = self._total_T - before  # (samples may be wrapped, e.g. with input priorities)
             self.samples_version[(self.t - T + np.arange(T)) % self.T] = version
 
     def sample_batch(self, batch_size: int):

@@ -93,7 +93,7 @@ class AsyncRlMixin:
             raise TypeError(f"{owner}: sampler must be an async sampler (rlpyt.samplers.async_), "
                 f"got {type(sampler).__name__}")
         if not hasattr(algo, "async_initialize"):
-            raise TypeError(f"{owner}: algo must be a replay algorithm (DQN, CategoricalDQN, DDPG, TD3, "
+            raise TypeError(f"{owner}: algo must be a replay algorithm (DQN, CategoricalDQN, R2D1, DDPG, TD3, "
                 f"SAC), got {type(algo).__name__}")
         super().__init__(algo=algo, agent=agent, sampler=sampler, n_steps=n_steps, seed=seed,
             affinity=optimizer_affinity, log_interval_steps=log_interval_steps, **kwargs)

@@ -3,29 +3,27 @@ learner) — sequences replayed from the agent's stored recurrent state,
 burn-in, value rescaling, double-Q n-step targets, sequence priorities."""
 from __future__ import annotations
 
+import functools
 from collections import namedtuple
 
 import torch
 
 from rlpyt.agents.dqn.r2d1_agent import R2d1AgentBase
 from rlpyt.algos.dqn.dqn import DQN
+from rlpyt.algos.dqn.r2d1_samples import SamplesToBufferRnn, SamplesToBufferRnnTl  # noqa: F401 (rlpyt's path)
+from rlpyt.algos.dqn.r2d1_samples import r2d1_samples_to_buffer, sampling_td_errors, with_rnn_state
 from rlpyt.algos.dqn.value_scale import inv_value_rescale, value_rescale
-from rlpyt.algos.utils import discount_return_n_step
 from rlpyt.replays.non_sequence.frame import is_frame_observation
-from rlpyt.replays.samples import SamplesToBuffer, SamplesToBufferTl, buffer_example, wait_valid, with_valid
-from rlpyt.replays.samples import samples_to_buffer as plain_samples_to_buffer
+from rlpyt.replays.samples import buffer_example
 from rlpyt.replays.sequence.frame import PrioritizedSequenceReplayFrameBuffer, UniformSequenceReplayFrameBuffer
-from rlpyt.replays.sequence.n_step import FinalInputs, PrioritiesSamplesToBuffer
+from rlpyt.replays.sequence.n_step import FinalInputs
 from rlpyt.replays.sequence.prioritized import PrioritizedSequenceReplayBuffer
 from rlpyt.replays.sequence.uniform import UniformSequenceReplayBuffer
-from rlpyt.utils.buffer import buffer_method, torchify_buffer
+from rlpyt.utils.buffer import buffer_method
 from rlpyt.utils.checks import check_count, check_number
-from rlpyt.utils.collections import namedarraytuple
 from rlpyt.utils.tensor import select_at_indexes, valid_mean
 
 OptInfo = namedtuple("OptInfo", ["loss", "gradNorm", "tdAbsErr", "priority"])
-SamplesToBufferRnn = namedarraytuple("SamplesToBufferRnn", SamplesToBuffer._fields + ("prev_rnn_state",))
-SamplesToBufferRnnTl = namedarraytuple("SamplesToBufferRnnTl", SamplesToBufferTl._fields + ("prev_rnn_state",))
 BootstrapFields = namedtuple("BootstrapFields", ["done_n", "timeout_n", "bootstrap_steps"])
 
 
@@ -100,7 +98,7 @@ class R2D1(DQN):
         stores the agent's ``prev_rnn_state``."""
         example = buffer_example(examples)
         if self.store_rnn_state_interval > 0:
-            example = self._with_rnn_state(example, examples.agent_info.prev_rnn_state)
+            example = with_rnn_state(example, examples.agent_info.prev_rnn_state)
         ReplayBufferCls = self.ReplayBufferCls or self.replay_buffer_class(example)
         self.replay_buffer = self.make_replay_buffer(ReplayBufferCls, example=example, size=self.replay_size,
             B=batch_spec.B, discount=self.discount, n_step_return=self.n_step_return,
@@ -121,22 +119,20 @@ class R2D1(DQN):
         return dict(super().replay_buffer_kwargs(), input_priorities=self.input_priorities,
             input_priority_shift=self.input_priority_shift, input_priority_eta=self.pri_eta)
 
-    @staticmethod
-    def _with_rnn_state(samples, prev_rnn_state):
-        """``samples`` (``SamplesToBuffer[Tl]``) with the field ``prev_rnn_state``."""
-        RnnCls = SamplesToBufferRnnTl if isinstance(samples, SamplesToBufferTl) else SamplesToBufferRnn
-        return RnnCls(*samples, prev_rnn_state=prev_rnn_state)
-
     def samples_to_buffer(self, samples):
         """The replay samples with the agent's rnn states, the validity mask
         of waiting environments and, with ``input_priorities``, per-step priorities."""
-        stored = plain_samples_to_buffer(samples)
-        if self.store_rnn_state_interval > 0:
-            stored = self._with_rnn_state(stored, samples.agent.agent_info.prev_rnn_state)
-        stored = with_valid(stored, wait_valid(samples.env.done, self.mid_batch_reset))
+        return self.samples_to_buffer_function()(samples)
+
+    def samples_to_buffer_function(self):
+        """``samples_to_buffer`` as a picklable function, for AsyncRl's sampler
+        process: it carries the agent's rnn state and the input priorities."""
+        input_priorities = None
         if self.input_priorities:
-            return PrioritiesSamplesToBuffer(priorities=self.compute_input_priorities(samples), samples=stored)
-        return stored
+            input_priorities = dict(n_step_return=self.n_step_return, discount=self.discount,
+                value_scale_eps=self.value_scale_eps, delta_clip=self.delta_clip)
+        return functools.partial(r2d1_samples_to_buffer, mid_batch_reset=self.mid_batch_reset,
+            store_rnn_state=self.store_rnn_state_interval > 0, input_priorities=input_priorities)
 
     def sample_replay_batch(self):
         """``batch_B`` replayed sequences."""
@@ -150,23 +146,11 @@ class R2D1(DQN):
         """h^-1(z)."""
         return inv_value_rescale(z, self.value_scale_eps)
 
-    @torch.no_grad()
     def compute_input_priorities(self, samples) -> torch.Tensor:
         """Per-step |TD errors| [T, B] of a sampler batch from the Q-values the
-        agent acted on (n-step targets inside the batch, a done ends a window;
-        nan for the last n steps, whose targets lie beyond the batch)."""
-        samples = torchify_buffer(samples)
-        q = samples.agent.agent_info.q.float()
-        reward, done, n = samples.env.reward.float(), samples.env.done, self.n_step_return
-        td = torch.full(reward.shape, float("nan"))
-        m = len(reward) - n
-        if m > 0:
-            return_, done_n = discount_return_n_step(reward, done, n, self.discount)
-            bootstrap = (1 - done_n[:m].float()) * self.discount ** n
-            y = self.value_scale(return_[:m] + bootstrap * self.inv_value_scale(q[n:].max(dim=-1).values))
-            delta = (y - select_at_indexes(samples.agent.action[:m], q[:m])).abs()
-            td[:m] = delta if self.delta_clip is None else delta.clamp(max=self.delta_clip)
-        return td
+        agent acted on (``r2d1_samples.sampling_td_errors``)."""
+        return sampling_td_errors(samples, n_step_return=self.n_step_return, discount=self.discount,
+            value_scale_eps=self.value_scale_eps, delta_clip=self.delta_clip)
 
     def update(self, samples, opt_info: dict) -> None:
         """One step on the sequence loss; new sequence priorities."""

@@ -1,6 +1,7 @@
 """Sequence buffers for stacked frame observations that store each frame once."""
 from __future__ import annotations
 
+from rlpyt.replays.async_ import AsyncReplayBufferMixin
 from rlpyt.replays.non_sequence.frame import NStepFrameBuffer
 from rlpyt.replays.sequence.n_step import SequenceNStepReturnBuffer
 from rlpyt.replays.sequence.prioritized import PrioritizedSequenceReplay
@@ -18,3 +19,11 @@ class UniformSequenceReplayFrameBuffer(UniformSequenceReplay, SequenceNStepFrame
 
 class PrioritizedSequenceReplayFrameBuffer(PrioritizedSequenceReplay, SequenceNStepFrameBuffer):
     """Frame sequence buffer with prioritized sampling."""
+
+
+class AsyncUniformSequenceReplayFrameBuffer(AsyncReplayBufferMixin, UniformSequenceReplayFrameBuffer):
+    """``UniformSequenceReplayFrameBuffer`` in shared memory, for AsyncRl."""
+
+
+class AsyncPrioritizedSequenceReplayFrameBuffer(AsyncReplayBufferMixin, PrioritizedSequenceReplayFrameBuffer):
+    """``PrioritizedSequenceReplayFrameBuffer`` in shared memory, for AsyncRl."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from rlpyt.replays.async_ import AsyncReplayBufferMixin
 from rlpyt.replays.non_sequence.prioritized import PrioritizedReplay
 from rlpyt.replays.sequence.n_step import (PrioritiesSamplesToBuffer, SamplesFromReplay, SamplesFromReplayTl,
     SequenceNStepReturnBuffer)
@@ -125,3 +126,8 @@ class PrioritizedSequenceReplay(PrioritizedReplay):
 
 class PrioritizedSequenceReplayBuffer(PrioritizedSequenceReplay, SequenceNStepReturnBuffer):
     """Sequence buffer with prioritized sampling."""
+
+
+class AsyncPrioritizedSequenceReplayBuffer(AsyncReplayBufferMixin, PrioritizedSequenceReplayBuffer):
+    """``PrioritizedSequenceReplayBuffer`` in shared memory (sum tree, stored
+    rnn states and input priorities included), for AsyncRl."""

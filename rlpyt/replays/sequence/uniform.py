@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rlpyt.replays.async_ import AsyncReplayBufferMixin
 from rlpyt.replays.sequence.n_step import SequenceNStepReturnBuffer
 
 
@@ -28,3 +29,8 @@ class UniformSequenceReplay:
 
 class UniformSequenceReplayBuffer(UniformSequenceReplay, SequenceNStepReturnBuffer):
     """Sequence buffer with uniform sampling (see ``SequenceNStepReturnBuffer``)."""
+
+
+class AsyncUniformSequenceReplayBuffer(AsyncReplayBufferMixin, UniformSequenceReplayBuffer):
+    """``UniformSequenceReplayBuffer`` in shared memory (stored rnn states
+    included), for AsyncRl (see ``rlpyt.replays.async_``)."""
