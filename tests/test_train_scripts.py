@@ -55,6 +55,10 @@ R2D1 = dict(sampler=dict(batch_T=4, batch_B=2, max_decorrelation_steps=0, eval_n
     algo=dict(replay_size=1000, min_steps_learn=8, batch_T=3, batch_B=2, warmup_T=2, n_step_return=2,
         store_rnn_state_interval=2, input_priority_shift=1),
     runner=dict(n_steps=16, log_interval_steps=8))
+# AsyncRl paces updates from min_steps_learn on: stored whole sequences by then, and a few updates after
+R2D1_ASYNC = dict(R2D1, algo=dict(replay_size=1000, min_steps_learn=16, batch_T=2, batch_B=2, warmup_T=1,
+        n_step_return=1, store_rnn_state_interval=2, replay_ratio=4),
+    runner=dict(n_steps=32, log_interval_steps=16))
 QPG = dict(sampler=dict(batch_T=10, eval_n_envs=1, eval_max_steps=20, eval_max_trajectories=1),
     algo=dict(replay_size=1000, min_steps_learn=10, batch_size=8),
     runner=dict(n_steps=2e1, log_interval_steps=1e1))  # counts as rlpyt writes them
@@ -80,11 +84,18 @@ TRAIN_RUNS = {
     "atari/dqn/train/atari_dqn_async_cpu.py": ("async_big", DQN, True),
     "atari/dqn/train/atari_dqn_async_gpu.py": ("async_big", DQN, True),
     "atari/dqn/train/atari_r2d1_gpu.py": ("r2d1", R2D1, True),
+    "atari/dqn/train/atari_r2d1_async_gpu.py": ("async_gpu", R2D1_ASYNC, True),
+    "atari/dqn/train/atari_r2d1_async_alt.py": ("async_alt_pabti", R2D1_ASYNC, True),
     "mujoco/qpg/train/mujoco_ddpg_serial.py": ("ddpg_from_td3_1M_serial", QPG, True),
     "mujoco/qpg/train/mujoco_ddpg_cpu.py": ("ddpg_from_td3_1M_serial", QPG, False),
     "mujoco/qpg/train/mujoco_td3_serial.py": ("td3_1M_serial", QPG, True),
     "mujoco/qpg/train/mujoco_sac_serial.py": ("sac_1M_serial", QPG, True),
 }
+# the alternating sampler needs two worker groups: a CPU-only async code of 3 cores gives its
+# sampler two workers (a 2-CPU machine's slots give it one, so there the run is skipped)
+SLOT_CODES = {"atari/dqn/train/atari_r2d1_async_alt.py": encode_affinity(n_cpu_core=3, cpu_per_run=3,
+    async_sample=True, set_affinity=False, run_slot=0)}
+FEW_CPUS = pytest.mark.skipif(len(available_cpus()) < 3, reason="the alternating sampler needs 3 CPUs on CPU")
 SERIAL = {script for script in TRAIN_RUNS if script.endswith("_serial.py")}
 
 LAUNCH_SCRIPTS = {
@@ -175,7 +186,8 @@ def finished_runs(request, tmp_path_factory):
         key, variant, _ = TRAIN_RUNS[script]
         log_dirs[script] = log_dir = str(root / script.replace("/", "_")[:-3])
         save_variant(variant, log_dir)
-        argv = [os.path.join(SCRIPTS, script), codes[index % len(codes)], log_dir, "0", key]
+        code = SLOT_CODES.get(script, codes[index % len(codes)])
+        argv = [os.path.join(SCRIPTS, script), code, log_dir, "0", key]
         jobs.append(dict(argv=argv, output=os.path.join(log_dir, "output.log")))
     runner = subprocess.Popen([sys.executable, os.path.abspath(__file__), json.dumps(jobs)], cwd=REPO,
         stdout=subprocess.PIPE, text=True, start_new_session=True)
@@ -217,7 +229,8 @@ def test_script_files_are_rlpyts():
 
 
 @pytest.mark.parametrize("script", [
-    pytest.param(script, marks=() if script in SERIAL else pytest.mark.slow) for script in TRAIN_RUNS])
+    pytest.param(script, marks=(() if script in SERIAL else (pytest.mark.slow,))
+        + ((FEW_CPUS,) if script in SLOT_CODES else ())) for script in TRAIN_RUNS])
 def test_train_script_runs_two_iterations(script, finished_runs, read_progress):
     returncode, output, run_dir = finished_runs[script]
     assert returncode == 0, output[-3000:]

@@ -16,8 +16,8 @@ the train script sets ``eval_env``'s game to ``env``'s).
 - "r2d1_long_4tr": "r2d1_long" at replay ratio 4.
 - "r2d1_test": a small smoke run (8 x 5 sampling, 16 sequences of 5 + 10 steps).
 - "async_gpu", "async_alt_pabti", "async_alt_dgx", "async_alt_got",
-  "async_gpu_dgx": rlpyt's sizes for the asynchronous runner, whose train
-  scripts come with AsyncRl.
+  "async_gpu_dgx": rlpyt's sizes for the asynchronous runner (train scripts
+  atari_r2d1_async_gpu.py and atari_r2d1_async_alt.py).
 """
 import copy
 
