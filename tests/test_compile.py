@@ -137,9 +137,9 @@ def test_r2d1_compiled_equals_eager():
         dict(EnvCls=make_memory_env, env_kwargs=dict(length=3)), batch_T=6, batch_B=4, fill_itrs=4)
 
 
-def test_without_a_compiler_it_warns_and_stays_eager(monkeypatch):
-    monkeypatch.setattr(torch._inductor.config.cpp, "cxx", ("/nonexistent/c++",))
-    with pytest.warns(RuntimeWarning, match="C\\+\\+ compiler.*eagerly"):
+def test_without_a_compiler_it_warns_and_stays_eager():
+    no_compiler = torch._inductor.config.patch({"cpp.cxx": ("/nonexistent/c++",)})
+    with no_compiler, pytest.warns(RuntimeWarning, match="C\\+\\+ compiler.*eagerly"):
         opt_info, _, algo = train(lambda compile: DQN(batch_size=16, min_steps_learn=0, replay_size=200,
             compile=compile), lambda: DqnAgent(model_kwargs=SMALL), CARTPOLE, compile=True)
     assert not isinstance(algo.loss, CompiledMethod)
