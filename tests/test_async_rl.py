@@ -6,6 +6,7 @@ leaves no process and no shared-memory file behind, whichever way it ends.
 import multiprocessing.synchronize as mp_synchronize
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -421,3 +422,29 @@ def test_ctrl_c_stops_every_process(tmp_path):
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+NO_MAIN_GUARD_SCRIPT = """
+from rlpyt.agents.dqn.dqn_agent import DqnAgent
+from rlpyt.algos.dqn.dqn import DQN
+from rlpyt.envs.gym import make as gym_make
+from rlpyt.runners.async_rl import AsyncRl
+from rlpyt.samplers.async_.serial_sampler import AsyncSerialSampler
+
+sampler = AsyncSerialSampler(EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"), batch_T=16, batch_B=2)
+agent = DqnAgent(model_kwargs=dict(hidden_sizes=(512, 512)))  # a payload of megabytes
+runner = AsyncRl(algo=DQN(min_steps_learn=200, replay_size=10_000), agent=agent, sampler=sampler,
+    n_steps=10**6, seed=0, affinity=dict(master_torch_threads=1, set_affinity=False))
+runner.train()
+"""
+
+
+def test_a_script_without_main_guard_fails_naming_the_cause_instead_of_hanging(tmp_path):
+    """The spawned sampler re-runs such a script and dies while starting;
+    handing it the megabytes of pickled runner must not block the run."""
+    script = tmp_path / "no_guard.py"
+    script.write_text(NO_MAIN_GUARD_SCRIPT)
+    proc = subprocess.run([sys.executable, str(script)], cwd=str(tmp_path), capture_output=True, text=True,
+        timeout=120, env=dict(os.environ, RLPYT_DATA_DIR=str(tmp_path)))
+    assert proc.returncode != 0
+    assert "AsyncRl sampler process" in proc.stderr and "__main__" in proc.stderr, proc.stderr[-3000:]

@@ -27,6 +27,7 @@ from rlpyt.utils.launching.torchrun import torchrun_rank
 from rlpyt.utils.logging import logger
 from rlpyt.utils.logging.logger import set_logger, use_logger
 from rlpyt.utils.logging.loggers import NullLogger
+from rlpyt.utils.processes import PayloadPipe, receive_payload, stop_process
 from rlpyt.utils.seed import make_seed
 
 _PARENT_POLL_S = 1.0
@@ -56,14 +57,15 @@ def _exit_with_parent(parent_pid: int) -> None:
     os._exit(1)
 
 
-def _rank_process(payload: bytes, rank: int, world_size: int, init_method: str, report,
+def _rank_process(payload_reader, rank: int, world_size: int, init_method: str, report,
         parent_pid: int) -> None:
-    """Entry point of a spawned rank: train the pickled runner as ``rank``;
-    on an error send its traceback to rank 0 through ``report`` and exit 1."""
+    """Entry point of a spawned rank: train the pickled runner (read from
+    ``payload_reader``) as ``rank``; on an error send its traceback to rank 0
+    through ``report`` and exit 1."""
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
     set_logger(NullLogger())
     try:
-        runner = cloudpickle.loads(payload)
+        runner = cloudpickle.loads(receive_payload(payload_reader))
         runner.run_rank(rank=rank, world_size=world_size, local_rank=rank, init_method=init_method)
     except BaseException:
         report.send(traceback.format_exc())
@@ -88,17 +90,14 @@ class _SpawnedRank:
                 self.process.join(_STOP_WAIT_S)
         code = self.process.exitcode
         if code not in (None, 0):
-            return RankFailure(self.rank, f"the process exited with code {code} and no traceback")
+            return RankFailure(self.rank, f"the process exited with code {code} and no traceback (if it "
+                f"died while starting, its stderr says why, e.g. a script without the "
+                f"'if __name__ == \"__main__\":' guard that spawned processes need)")
         return None
 
     def stop(self) -> None:
         """Terminate the process if it still runs (kill it after a grace period)."""
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(_STOP_WAIT_S)
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
+        stop_process(self.process, grace_s=_STOP_WAIT_S)
 
 
 class SyncRlMixin:
@@ -164,15 +163,10 @@ class SyncRlMixin:
         init_method = f"tcp://127.0.0.1:{find_free_port()}"
         payload = cloudpickle.dumps(self)
         context = multiprocessing.get_context("spawn")
-        for rank in range(1, world_size):
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_rank_process, name=f"SyncRl-rank-{rank}",
-                kwargs=dict(payload=payload, rank=rank, world_size=world_size, init_method=init_method,
-                    report=send, parent_pid=os.getpid()))
-            process.start()
-            send.close()
-            self._spawned.append(_SpawnedRank(rank=rank, process=process, report=receive))
         try:
+            for rank in range(1, world_size):
+                self._spawn_rank(context=context, rank=rank, world_size=world_size, init_method=init_method,
+                    payload=payload)
             self.run_rank(rank=0, world_size=world_size, local_rank=0, init_method=init_method)
             for spawned in self._spawned:
                 spawned.process.join(self.timeout_s)
@@ -188,6 +182,22 @@ class SyncRlMixin:
             for spawned in self._spawned:
                 spawned.stop()
             self._spawned = []
+
+    def _spawn_rank(self, context, rank: int, world_size: int, init_method: str, payload: bytes) -> None:
+        """Start rank ``rank``'s process and hand it the pickled runner;
+        raise its RankFailure if it died before taking it."""
+        receive, send = context.Pipe(duplex=False)
+        payload_pipe = PayloadPipe(context)
+        process = context.Process(target=_rank_process, name=f"SyncRl-rank-{rank}",
+            kwargs=dict(payload_reader=payload_pipe.reader, rank=rank, world_size=world_size,
+                init_method=init_method, report=send, parent_pid=os.getpid()))
+        process.start()
+        send.close()
+        spawned = _SpawnedRank(rank=rank, process=process, report=receive)
+        self._spawned.append(spawned)
+        if not payload_pipe.send(payload):
+            process.join(_STOP_WAIT_S)
+            raise spawned.failure() or RankFailure(rank, "the process ended while starting")
 
     def _wait_for_failure(self) -> RankFailure | None:
         """A spawned rank's failure reported within a few seconds, else None

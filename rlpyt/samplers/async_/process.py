@@ -28,6 +28,7 @@ import cloudpickle
 from rlpyt.utils.launching.affinity import apply_process_affinity
 from rlpyt.utils.logging.logger import set_logger
 from rlpyt.utils.logging.loggers import NullLogger
+from rlpyt.utils.processes import PayloadPipe, receive_payload, stop_process
 from rlpyt.utils.seed import set_seed
 
 PARENT_POLL_S = 0.5
@@ -47,14 +48,15 @@ def _exit_with_parent(parent_pid: int) -> None:
     os._exit(1)
 
 
-def run_sampler(payload: bytes, replay_buffer, parameters, control, channel, parent_pid: int) -> None:
-    """Entry point of the sampler process (see the module docstring)."""
+def run_sampler(payload_reader, replay_buffer, parameters, control, channel, parent_pid: int) -> None:
+    """Entry point of the sampler process (see the module docstring); the
+    pickled setup comes through ``payload_reader``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
     set_logger(NullLogger())
     sampler = initialized = None
     try:
-        setup = cloudpickle.loads(payload)
+        setup = cloudpickle.loads(receive_payload(payload_reader))
         sampler = setup["sampler"]
         affinity = setup["affinity"]
         apply_process_affinity(affinity.get("master_cpus"), affinity.get("master_torch_threads", 1),
@@ -127,12 +129,14 @@ class SamplerProcess:
         context = mp.get_context("spawn")
         self.control = control
         self._receive, send = context.Pipe(duplex=False)
+        payload_pipe = PayloadPipe(context)
         self.process = context.Process(target=run_sampler, name=PROCESS_NAME,
-            kwargs=dict(payload=payload, replay_buffer=replay_buffer, parameters=parameters,
+            kwargs=dict(payload_reader=payload_pipe.reader, replay_buffer=replay_buffer, parameters=parameters,
                 control=control, channel=send, parent_pid=os.getpid()))
         self.process.start()
         send.close()
         threading.Thread(target=self._watch, name="AsyncRl sampler watch", daemon=True).start()
+        payload_pipe.send(payload)  # a process that died first is reported by messages()
 
     def _watch(self) -> None:
         """Set the abort flag when the process ends before it was asked to
@@ -169,16 +173,13 @@ class SamplerProcess:
         self.process.join(STOP_WAIT_S)
         code = self.process.exitcode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        return AsyncProcessFailure(f"{PROCESS_NAME} (pid {self.process.pid}) died ({how}) without a traceback")
+        return AsyncProcessFailure(f"{PROCESS_NAME} (pid {self.process.pid}) died ({how}) without a "
+            f"traceback (if it died while starting, its stderr says why, e.g. a script without the "
+            f"'if __name__ == \"__main__\":' guard that spawned processes need)")
 
     def stop(self) -> None:
         """End the process: let it finish (quit), then terminate, then kill."""
         self.control.quit.set()
         self.process.join(STOP_WAIT_S)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(STOP_WAIT_S)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
+        stop_process(self.process, grace_s=STOP_WAIT_S)
         self._receive.close()
