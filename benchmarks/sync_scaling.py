@@ -23,6 +23,7 @@ import time
 import gymnasium as gym
 import numpy as np
 import torch
+import torch.distributed as dist
 
 from sampler_scaling import parallel_ceiling
 from rlpyt.agents.pg.atari import AtariFfAgent
@@ -30,7 +31,7 @@ from rlpyt.agents.qpg.sac_agent import SacAgent
 from rlpyt.algos.pg.ppo import PPO
 from rlpyt.algos.qpg.sac import SAC
 from rlpyt.envs.gym import GymEnvWrapper, make as gym_make
-from rlpyt.runners.sync_rl import SyncRl
+from rlpyt.runners.sync_rl import SyncRl, find_free_port
 from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.logging.logger import use_logger
 from rlpyt.utils.logging.loggers import NullLogger
@@ -107,6 +108,48 @@ def sac_run():
 
 
 RUNS = dict(ppo=ppo_run, sac=sac_run)
+ALLREDUCE_REPEATS = 300
+
+
+def _allreduce_rank(rank: int, init_method: str, sizes: list, out) -> None:
+    """One of two gloo ranks all-reducing tensors of ``sizes`` in a loop;
+    rank 0 puts the microseconds per all-reduce of each size in ``out``."""
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=init_method, rank=rank, world_size=2)
+    try:
+        times = []
+        for numel in sizes:
+            tensor = torch.zeros(numel)
+            for _ in range(20):
+                dist.all_reduce(tensor)
+            start = time.perf_counter()
+            for _ in range(ALLREDUCE_REPEATS):
+                dist.all_reduce(tensor)
+            times.append((time.perf_counter() - start) / ALLREDUCE_REPEATS * 1e6)
+        if rank == 0:
+            out.put(times)
+    finally:
+        dist.destroy_process_group()
+
+
+def allreduce_microseconds(sizes: list) -> list:
+    """The communication limit: microseconds per gloo all-reduce of each of
+    ``sizes`` float32 elements between two processes on this machine."""
+    context = torch.multiprocessing.get_context("spawn")
+    out = context.SimpleQueue()
+    init_method = f"tcp://127.0.0.1:{find_free_port()}"
+    torch.multiprocessing.start_processes(_allreduce_rank, args=(init_method, sizes, out), nprocs=2,
+        start_method="spawn")
+    return out.get()
+
+
+def sac_gradient_sizes() -> tuple[int, int]:
+    """Parameters of SAC's Q models together and of its policy, on HalfCheetah-v5."""
+    agent = SacAgent()
+    env = gym_make(id="HalfCheetah-v5")
+    agent.initialize(env.spaces)
+    env.close()
+    return (sum(p.numel() for p in agent.q_parameters()), sum(p.numel() for p in agent.policy_parameters()))
 
 
 def measure(run: str, ranks: int, itrs: int, warmup_itrs: int, threads: int) -> tuple[float, float]:
@@ -138,6 +181,11 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     ceiling = parallel_ceiling()
     print(f"Parallel ceiling of this machine: two busy processes do {ceiling:.2f}x the work of one")
+    q_size, pi_size = sac_gradient_sizes()
+    latency = allreduce_microseconds([1, q_size, pi_size])
+    print(f"gloo all-reduce between 2 processes: {latency[0]:,.0f} us for 1 float (SAC's temperature), "
+        f"{latency[1]:,.0f} us for SAC's Q gradients ({q_size:,} floats), {latency[2]:,.0f} us for its "
+        f"policy's ({pi_size:,})")
     print(f"torch threads per rank: {args.threads}; {args.itrs} iterations, timed after {args.warmup_itrs}")
     print("run | ranks | samples/s | updates/s | samples/s 2-rank / (ceiling x 1-rank)")
     for run in args.runs:

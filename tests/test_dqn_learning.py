@@ -20,6 +20,7 @@ def test_dqn_solves_cartpole_within_50k_steps(sampler, seed, read_progress, run_
         sampler=sampler)))
 
 
+@pytest.mark.extended
 def test_dqn_with_a_wait_reset_collector_solves_cartpole_within_50k_steps(read_progress, run_example):
     """CpuSampler with CpuWaitResetCollector, as rlpyt's Atari DQN scripts
     sample: a finished environment idles until the end of its batch of 64

@@ -44,6 +44,7 @@ def test_sac_reaches_minus_200_within_20k_steps(read_progress):
     assert steps is not None and steps <= 20_000, f"eval returns {returns}"
 
 
+@pytest.mark.extended
 def test_sac_with_a_wait_reset_collector_reaches_minus_200_within_20k_steps(read_progress):
     """Batches of 64 steps: each 200-step episode ends 8 steps into a batch
     and its environment idles for the other 56 (a fifth of all steps), which
