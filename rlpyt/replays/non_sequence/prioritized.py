@@ -32,6 +32,8 @@ class PrioritizedReplay:
     loaded only into a buffer of the same ``alpha``.
     """
 
+    batch_classes = (SamplesFromReplayPri, SamplesFromReplayPriTl)  # without, with time limits
+
     def __init__(self, alpha: float = 0.6, beta: float = 0.4, default_priority: float = 1.0,
             **kwargs) -> None:
         super().__init__(**kwargs)
@@ -76,18 +78,28 @@ class PrioritizedReplay:
     def sample_batch(self, batch_size: int):
         """A batch drawn by priority, with ``is_weights``."""
         if not self.priority_tree.total > 0:
-            raise ValueError(f"{type(self).__name__}.sample_batch: no sampleable transitions yet "
-                f"(need more than n_step_return={self.n_step_return} time steps); raise the "
+            raise ValueError(f"{type(self).__name__}.sample_batch: {self.nothing_to_sample()}; raise the "
                 f"algorithm's min_steps_learn")
         leaves, priorities = self.priority_tree.sample(batch_size)
         self._last_leaves = leaves
-        T_idxs, B_idxs = np.divmod(leaves, self.B)
-        batch = self.extract_batch(T_idxs, B_idxs)
-        low, high = self.valid_range()
-        weights = ((high - low) * self.B * priorities / self.priority_tree.total) ** -self.beta
+        batch = self.extract_batch(*self.leaf_steps(leaves))
+        weights = (self.n_samplable() * priorities / self.priority_tree.total) ** -self.beta
         is_weights = torch.from_numpy((weights / weights.max()).astype(np.float32))
-        PriCls = SamplesFromReplayPriTl if self.time_limit else SamplesFromReplayPri
+        PriCls = self.batch_classes[1] if self.time_limit else self.batch_classes[0]
         return PriCls(*batch, is_weights=is_weights)
+
+    def nothing_to_sample(self) -> str:
+        """Why no batch can be drawn yet (for the error message)."""
+        return f"no sampleable transitions yet (need more than n_step_return={self.n_step_return} time steps)"
+
+    def leaf_steps(self, leaves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(T_idxs, B_idxs)`` of the stored steps that sum-tree ``leaves`` stand for."""
+        return np.divmod(leaves, self.B)
+
+    def n_samplable(self) -> int:
+        """N of the importance weights (N p_i / total) ** -beta: the entries that may be drawn."""
+        low, high = self.valid_range()
+        return (high - low) * self.B
 
     def update_batch_priorities(self, priorities) -> None:
         """New priorities (before ``alpha``) for the last sampled batch."""

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from rlpyt.replays.async_ import AsyncReplayBufferMixin
 from rlpyt.replays.non_sequence.prioritized import PrioritizedReplay
@@ -32,6 +31,8 @@ class PrioritizedSequenceReplay(PrioritizedReplay):
     ``update_batch_priorities`` takes one priority per sequence of the last
     batch. Checkpoints add ``samples_input_priority`` with input priorities.
     """
+
+    batch_classes = (SamplesFromReplayPri, SamplesFromReplayPriTl)
 
     def __init__(self, alpha: float = 0.6, beta: float = 0.4, default_priority: float = 1.0,
             input_priorities: bool = False, input_priority_shift: int = 0, input_priority_eta: float = 0.9,
@@ -96,21 +97,19 @@ class PrioritizedSequenceReplay(PrioritizedReplay):
             + (1 - self.input_priority_eta) * filled.sum(axis=0) / np.maximum(count, 1))
         return np.where(count > 0, mixed, self.default_priority)
 
-    def sample_batch(self, batch_B: int):
-        """``batch_B`` sequences drawn by priority, with ``is_weights`` [B]."""
-        if not self.priority_tree.total > 0:
-            raise ValueError(f"{type(self).__name__}.sample_batch: no whole sequence of batch_T + "
-                f"n_step_return = {self.sequence_T} valid steps stored yet; raise the algorithm's "
-                f"min_steps_learn")
-        leaves, priorities = self.priority_tree.sample(batch_B)
-        self._last_leaves = leaves
+    def nothing_to_sample(self) -> str:
+        """Why no batch of sequences can be drawn yet (for the error message)."""
+        return (f"no whole sequence of batch_T + n_step_return = {self.sequence_T} valid steps stored "
+            f"yet")
+
+    def leaf_steps(self, leaves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(T_idxs, B_idxs)`` of the sequence starts that ``leaves`` stand for."""
         start_rows, B_idxs = np.divmod(leaves, self.B)
-        batch = self.extract_batch(start_rows * self.start_interval, B_idxs)
-        n_starts = np.count_nonzero(self.priority_tree.get(np.arange(self.priority_tree.size)))
-        weights = (n_starts * priorities / self.priority_tree.total) ** -self.beta
-        is_weights = torch.from_numpy((weights / weights.max()).astype(np.float32))
-        PriCls = SamplesFromReplayPriTl if self.time_limit else SamplesFromReplayPri
-        return PriCls(*batch, is_weights=is_weights)
+        return start_rows * self.start_interval, B_idxs
+
+    def n_samplable(self) -> int:
+        """The sequence starts that may be drawn (nonzero leaves)."""
+        return np.count_nonzero(self.priority_tree.get(np.arange(self.priority_tree.size)))
 
     def _checkpoint_config(self) -> dict:
         """The base settings and whether input priorities are kept."""
