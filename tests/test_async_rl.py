@@ -317,6 +317,7 @@ def test_async_dqn_solves_cartpole_like_the_synchronous_test(sampler, seed, read
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sampler", ["serial", "cpu"])
+@pytest.mark.extended
 def test_rlpyts_async_dqn_examples_run_with_small_budgets(sampler, read_progress, run_example):
     rows = read_progress(run_example("atari_dqn_async", sampler=sampler, n_steps=400, log_interval_steps=200,
         min_steps_learn=200, replay_size=1000, eval_max_steps=200))

@@ -211,6 +211,7 @@ def test_torchrun_nodes_train_to_equal_parameters(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.extended
 def test_two_rank_ppo_solves_cartpole_like_the_serial_run(data_dir, read_progress):
     """tests/test_learning.py's serial PPO run (examples/ppo_cartpole.py: 8 envs
     x 32 steps, evaluation return 475 within 100k steps) on 2 ranks of 4 envs."""
