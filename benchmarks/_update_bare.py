@@ -111,13 +111,15 @@ def bare_dqn(obs_shape: tuple, n_actions: int, batch: int) -> tuple[Callable, in
 
 def bare_sac(obs_size: int, action_size: int, batch: int, hidden: int) -> tuple[Callable, int]:
     """One SAC step: twin Q, tanh-squashed Gaussian policy, learned
-    temperature, soft target update."""
+    temperature, soft target update; all three losses from the same
+    parameters and one backward (as ours and rlpyt's)."""
     pi = mlp(obs_size, [hidden, hidden], 2 * action_size)
     qs = torch.nn.ModuleList([mlp(obs_size + action_size, [hidden, hidden], 1) for _ in range(2)])
     target_qs = copy.deepcopy(qs).requires_grad_(False)
     log_alpha = torch.zeros((), requires_grad=True)
     pi_opt, q_opt, alpha_opt = adam(pi.parameters()), adam(qs.parameters()), adam([log_alpha])
     q_params, target_params = list(qs.parameters()), list(target_qs.parameters())
+    pi_params = list(pi.parameters())
     obs, next_obs = torch.randn(batch, obs_size), torch.randn(batch, obs_size)
     action, reward, not_done = torch.rand(batch, action_size) * 2 - 1, torch.randn(batch), torch.ones(batch)
 
@@ -140,14 +142,17 @@ def bare_sac(obs_size: int, action_size: int, batch: int, hidden: int) -> tuple[
             next_q = torch.minimum(*q_values(target_qs, next_obs, next_action)) - alpha * next_log_pi
             y = reward + 0.99 * not_done * next_q
         q_loss = sum(0.5 * ((q - y) ** 2).mean() for q in q_values(qs, obs, action))
-        step(q_opt, q_loss, q_params, 1e9)
         new_action, log_pi = sample(obs)
         qs.requires_grad_(False)
         pi_loss = (alpha * log_pi - torch.minimum(*q_values(qs, obs, new_action))).mean()
         qs.requires_grad_(True)
-        step(pi_opt, pi_loss, list(pi.parameters()), 1e9)
-        alpha_opt.zero_grad(set_to_none=True)
-        (-(log_alpha * (log_pi.detach() - action_size)).mean()).backward()
+        alpha_loss = -(log_alpha * (log_pi.detach() - action_size)).mean()
+        for optimizer in (q_opt, pi_opt, alpha_opt):
+            optimizer.zero_grad(set_to_none=True)
+        (q_loss + pi_loss + alpha_loss).backward()
+        for optimizer, params in ((q_opt, q_params), (pi_opt, pi_params)):
+            torch.nn.utils.clip_grad_norm_(params, 1e9)
+            optimizer.step()
         alpha_opt.step()
         with torch.no_grad():
             torch._foreach_lerp_(target_params, q_params, 0.005)

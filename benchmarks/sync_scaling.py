@@ -182,10 +182,11 @@ def main() -> None:
     ceiling = parallel_ceiling()
     print(f"Parallel ceiling of this machine: two busy processes do {ceiling:.2f}x the work of one")
     q_size, pi_size = sac_gradient_sizes()
-    latency = allreduce_microseconds([1, q_size, pi_size])
-    print(f"gloo all-reduce between 2 processes: {latency[0]:,.0f} us for 1 float (SAC's temperature), "
-        f"{latency[1]:,.0f} us for SAC's Q gradients ({q_size:,} floats), {latency[2]:,.0f} us for its "
-        f"policy's ({pi_size:,})")
+    sac_size = q_size + pi_size + 1
+    latency = allreduce_microseconds([1, sac_size])
+    print(f"gloo all-reduce between 2 processes: {latency[0]:,.0f} us for 1 float, {latency[1]:,.0f} us "
+        f"for one SAC update's gradients (Q-functions, policy and temperature: {sac_size:,} floats, "
+        f"one all-reduce)")
     print(f"torch threads per rank: {args.threads}; {args.itrs} iterations, timed after {args.warmup_itrs}")
     print("run | ranks | samples/s | updates/s | samples/s 2-rank / (ceiling x 1-rank)")
     for run in args.runs:

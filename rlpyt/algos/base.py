@@ -6,6 +6,7 @@ import functools
 import torch
 
 from rlpyt.algos.compile import compile_methods
+from rlpyt.algos.data_parallel import average_algo_gradients
 from rlpyt.replays.async_ import async_replay_class
 from rlpyt.replays.samples import buffer_example, samples_to_buffer
 from rlpyt.utils.checks import check_count, check_flag, check_number
@@ -32,9 +33,21 @@ def backward_clip_step(optimizer: torch.optim.Optimizer, loss: torch.Tensor, par
     step goes through this one function."""
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
+    return clip_step(optimizer, params, clip_grad_norm)
+
+
+def clip_step(optimizer: torch.optim.Optimizer, params: list, clip_grad_norm: float) -> torch.Tensor:
+    """Clip the gradient norm of ``params`` at ``clip_grad_norm`` and step
+    ``optimizer`` (after a backward that reached them); returns the norm
+    before clipping."""
     grad_norm = torch.nn.utils.clip_grad_norm_(params, clip_grad_norm)
     optimizer.step()
     return grad_norm
+
+
+def optimizer_params(optimizer: torch.optim.Optimizer) -> list:
+    """The parameters ``optimizer`` trains (without walking the modules again)."""
+    return [p for group in optimizer.param_groups for p in group["params"]]
 
 
 def opt_info_lists(OptInfoCls, values: dict):
@@ -69,6 +82,16 @@ class RlAlgorithm:
     def optimize_agent(self, itr: int, samples):
         """Train on one batch; returns the OptInfo namedtuple of lists."""
         raise NotImplementedError
+
+    def data_parallel(self, world_size: int) -> None:
+        """Average the gradients over the ranks of the current process group
+        (SyncRl calls this after ``initialize``): the agent's models in
+        DistributedDataParallel (every rank first takes rank 0's agent
+        state), and a hook on each parameter the algorithm's optimizers
+        train beyond the agent's. Algorithms that put a whole update in one
+        all-reduce override it (``rlpyt.algos.data_parallel.JointLoss``)."""
+        self.agent.data_parallel()
+        average_algo_gradients(self, self.agent, world_size)
 
     def compile_update(self) -> None:
         """With ``compile``, compile the ``compiled_methods`` for the agent's
@@ -301,9 +324,13 @@ class ReplayAlgorithm(RlAlgorithm):
         """``backward_clip_step`` at ``clip_grad_norm`` over ``params`` (None:
         the optimizer's own, without walking the modules again); returns the
         norm before clipping."""
-        if params is None:
-            params = [p for group in optimizer.param_groups for p in group["params"]]
+        params = optimizer_params(optimizer) if params is None else params
         return backward_clip_step(optimizer, loss, params, self.clip_grad_norm)
+
+    def clip_step(self, optimizer: torch.optim.Optimizer) -> torch.Tensor:
+        """``clip_step`` of ``optimizer``'s parameters at ``clip_grad_norm``
+        (after a backward through them); returns the norm before clipping."""
+        return clip_step(optimizer, optimizer_params(optimizer), self.clip_grad_norm)
 
     def checkpoint_state(self) -> tuple[dict, dict]:
         """Optimizers and counters, and the replay buffer (its arrays named ``replay.*``)."""

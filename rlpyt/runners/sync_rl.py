@@ -238,11 +238,10 @@ class SyncRlMixin:
             dist.destroy_process_group()
 
     def startup(self) -> int:
-        """Also make the agent data-parallel (rank 0's state to every rank)
-        and average the gradients of the algorithm's own parameters."""
+        """Also make the training data-parallel (``algo.data_parallel``:
+        rank 0's agent state to every rank, gradients averaged over the ranks)."""
         n_itr = super().startup()
-        self.agent.data_parallel()
-        average_algo_gradients(self.algo, self.agent, self.world_size)
+        self.algo.data_parallel(self.world_size)
         run = [logger.get_snapshot_dir(), logger.get_resume()] if self.rank == 0 else [None, None]
         dist.broadcast_object_list(run, src=0)
         run_dir, self._resuming = run
@@ -293,30 +292,6 @@ class SyncRlMixin:
         if self.rank == 0:
             traj_infos = [traj_info for part in parts for traj_info in part]
         super().store_diagnostics(itr, traj_infos, opt_info)
-
-
-def average_algo_gradients(algo, agent, world_size: int) -> None:
-    """Average over the ranks, during backward, the gradients of parameters
-    that the algorithm's optimizers train and the agent does not hold (e.g.
-    SAC's temperature): data-parallel models average their own."""
-    agent_params = {id(p) for p in agent.parameters()}
-    optimizers = [v for v in vars(algo).values() if isinstance(v, torch.optim.Optimizer)]
-    for optimizer in optimizers:
-        for group in optimizer.param_groups:
-            for param in group["params"]:
-                if id(param) not in agent_params and param.requires_grad:
-                    param.register_post_accumulate_grad_hook(_AverageGradient(world_size))
-
-
-class _AverageGradient:
-    """Post-accumulate-grad hook: all-reduce the gradient and divide by the world size."""
-
-    def __init__(self, world_size: int) -> None:
-        self.world_size = world_size
-
-    def __call__(self, param: torch.Tensor) -> None:
-        dist.all_reduce(param.grad)
-        param.grad.div_(self.world_size)
 
 
 class SyncRl(SyncRlMixin, MinibatchRl):

@@ -7,7 +7,9 @@ from collections import namedtuple
 
 import torch
 
+from rlpyt.agents.base import unwrap_ddp, wrap_ddp
 from rlpyt.agents.qpg.sac_agent import SacAgent
+from rlpyt.algos.data_parallel import JointLoss
 from rlpyt.algos.qpg.base import QpgAlgoBase, frozen
 from rlpyt.utils.checks import check_number
 
@@ -25,6 +27,10 @@ class SAC(QpgAlgoBase):
       score-function gradient;
     - alpha (the entropy temperature) follows ``target_entropy`` ("auto":
       minus the action dimension) unless ``fixed_alpha`` is given.
+
+    The three losses are computed from the same parameters and
+    backpropagated together, then each optimizer steps (rlpyt's order; under
+    SyncRl their gradients are averaged in one all-reduce).
 
     ``action_prior`` "uniform" adds nothing; "gaussian" adds the
     log-density of the action (normalized to [-1, 1]) under a unit Gaussian
@@ -75,15 +81,26 @@ class SAC(QpgAlgoBase):
         return names if self.fixed_alpha is not None else names + ("alpha_optimizer",)
 
     def make_optimizers(self) -> None:
-        """Policy, Q-function and (unless ``fixed_alpha``) temperature optimizers."""
+        """Policy, Q-function and (unless ``fixed_alpha``) temperature
+        optimizers, and the ``JointLoss`` of the three."""
         self.pi_optimizer = self.new_optimizer(self.agent.policy_parameters(), self.learning_rate)
         self.q_optimizer = self.new_optimizer(self.agent.q_parameters(), self.learning_rate)
+        parts = dict(model=self.agent.model, q_models=self.agent.q_models)
         if self._target_entropy_value() is None:
-            self.log_alpha = torch.tensor(float(torch.log(torch.tensor(self.fixed_alpha))))
+            self.log_alpha = torch.tensor(math.log(self.fixed_alpha), device=self.agent.device)
         else:
-            self.log_alpha = torch.zeros((), requires_grad=True)
+            self.log_alpha = torch.nn.Parameter(torch.zeros((), device=self.agent.device))
             self.alpha_optimizer = self.new_optimizer([self.log_alpha], self.learning_rate)
+            parts["log_alpha"] = self.log_alpha
         self._alpha = torch.exp(self.log_alpha.detach())
+        self._joint_loss = JointLoss(self.losses, **parts)
+
+    def data_parallel(self, world_size: int) -> None:
+        """Rank 0's agent state to every rank, then one DistributedDataParallel
+        over policy, Q-functions and temperature: an update's gradients are
+        averaged in one all-reduce."""
+        self.agent.broadcast_state()
+        self._joint_loss = wrap_ddp(unwrap_ddp(self._joint_loss), self.agent.device)
 
     def _target_entropy_value(self) -> float | None:
         if self.fixed_alpha is not None:
@@ -120,7 +137,7 @@ class SAC(QpgAlgoBase):
 
     def pi_loss(self, samples) -> tuple:
         """``(pi_loss, log_pi, mean log_std)`` of fresh policy samples
-        (``update`` calls it with the Q models frozen)."""
+        (``losses`` calls it with the Q models frozen)."""
         action, log_pi, dist_info = self.agent.pi(*samples.agent_inputs, reparameterize=self.reparameterize)
         min_q = torch.minimum(*self.agent.q(*samples.agent_inputs, action))
         if self.reparameterize:
@@ -129,19 +146,32 @@ class SAC(QpgAlgoBase):
             pi_loss = torch.mean(log_pi * (self._alpha * log_pi - min_q - self.prior_log_pi(action)).detach())
         return pi_loss, log_pi.detach(), dist_info.log_std.detach().mean()
 
-    def update(self, samples, opt_info: dict) -> None:
-        """One step of the Q-functions, the policy and the temperature."""
+    def losses(self, samples) -> tuple:
+        """``(loss, diagnostics)`` of one update, every term computed from the
+        same parameters (as rlpyt's SAC): Q-function loss + policy loss
+        (through frozen Q-functions into the action only) + temperature loss.
+        They train disjoint parameters, so one backward gives each its own
+        gradient."""
         q_loss, q1_loss, q2_loss, q1, q2 = self.q_loss(samples)
-        q_grad_norm = self.step_optimizer(self.q_optimizer, q_loss)
         with frozen(self.agent.q_models):
             pi_loss, log_pi, log_std = self.pi_loss(samples)
-        pi_grad_norm = self.step_optimizer(self.pi_optimizer, pi_loss)
-
+        loss = q_loss + pi_loss
         target_entropy = self._target_entropy_value()
         if target_entropy is not None:
-            alpha_loss = -torch.mean(self.log_alpha * (log_pi + target_entropy))
-            self.alpha_optimizer.zero_grad(set_to_none=True)
-            alpha_loss.backward()
+            loss = loss - torch.mean(self.log_alpha * (log_pi + target_entropy))
+        return loss, (q1_loss, q2_loss, pi_loss.detach(), q1, q2, log_std)
+
+    def update(self, samples, opt_info: dict) -> None:
+        """One backward of ``losses``, then a step of the Q-functions, the
+        policy and the temperature."""
+        loss, (q1_loss, q2_loss, pi_loss, q1, q2, log_std) = self._joint_loss(samples)
+        optimizers = [getattr(self, name) for name in self.optimizer_names]
+        for optimizer in optimizers:
+            optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        q_grad_norm = self.clip_step(self.q_optimizer)
+        pi_grad_norm = self.clip_step(self.pi_optimizer)
+        if self.fixed_alpha is None:
             self.alpha_optimizer.step()
             self._alpha = torch.exp(self.log_alpha.detach())
 
