@@ -374,12 +374,24 @@ def test_replacing_the_current_logger_redirects_the_module_functions(tmp_path):
 
 
 def test_resumed_tensorboard_purges_what_followed_the_checkpoint(tmp_path):
-    """The resumed run's event file starts with a session START at the
-    checkpoint's next iteration: tensorboard drops the killed run's later steps."""
+    """A killed run logged iterations 0-9; resumed from iteration 5's
+    checkpoint, ``rewind`` starts a tensorboard session at iteration 6, so
+    the curve holds 0-5 of the first run and 6-7 of the resumed one."""
+    event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+
+    def log(itrs, value):
+        for itr in itrs:
+            logger.set_iteration(itr)
+            logger.record_tabular("Loss", value)
+            logger.dump_tabular()
+
     with run_dir(tmp_path, use_summary_writer=True) as exp_dir:
-        save_checkpoint(exp_dir, state={}, info=dict(itr=5))
+        log(range(10), 1.0)
     with run_dir(tmp_path, resume=True, use_summary_writer=True):
-        pass
-    starts = [[event.step for event in EventFileLoader(path).Load() if event.HasField("session_log")]
-        for path in glob.glob(os.path.join(exp_dir, "events.out.tfevents.*"))]
-    assert sorted(starts) == [[], [6]]
+        logger.rewind(n_rows=6, next_itr=6)
+        log(range(6, 8), 2.0)
+    events = event_accumulator.EventAccumulator(exp_dir)
+    events.Reload()
+    assert [(e.step, e.value) for e in events.Scalars("Loss")] == [(i, 1.0) for i in range(6)] + [(6, 2.0), (7, 2.0)]
+    with open(os.path.join(exp_dir, "progress.csv")) as f:
+        assert [row["Loss"] for row in csv.DictReader(f)] == ["1.0"] * 6 + ["2.0"] * 2

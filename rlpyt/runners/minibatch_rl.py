@@ -206,16 +206,16 @@ class MinibatchRlBase(BaseRunner):
         checkpoint = self.find_checkpoint(run_dir)
         if checkpoint is None:
             logger.log(f"No checkpoint in {run_dir}: starting fresh.")
-            logger.cut_tabular(0)
+            logger.rewind(n_rows=0, next_itr=0)
             return 0
         state = checkpoint.state
         self.agent.load_checkpoint_state(state["agent"])
         self.algo.load_checkpoint_state(state["algo"], checkpoint.arrays)
         self.sampler.load_checkpoint_state(state["sampler"])
         self.load_runner_state(state["runner"])
-        logger.cut_tabular(state["runner"]["log_rows"])
         set_rng_state(state["rng"])
         start_itr = state["itr"] + 1
+        logger.rewind(n_rows=state["runner"]["log_rows"], next_itr=start_itr)
         logger.log(f"Resumed from the checkpoint of iteration {state['itr']} "
             f"({self._cum_steps} steps): continuing at iteration {start_itr}.")
         return start_itr

@@ -27,7 +27,7 @@ from typing import Any, Iterator
 import numpy as np
 import torch
 
-from rlpyt.utils.checkpoint import read_checkpoint_info, remove_leftovers
+from rlpyt.utils.checkpoint import remove_leftovers
 from rlpyt.utils.launching.torchrun import torchrun_rank
 from rlpyt.utils.logging import logger
 from rlpyt.utils.logging.loggers import NullLogger
@@ -83,14 +83,14 @@ def _run_dir(log_dir: str, run_ID: Any, override_prefix: bool) -> str:
     return os.path.abspath(os.path.join(log_dir, f"run_{run_ID}"))
 
 
-def _open_summary_writer(exp_dir: str, run_logger: Logger, purge_step: int | None = None) -> Any:
+def _open_summary_writer(exp_dir: str, run_logger: Logger) -> Any:
     try:
         from torch.utils.tensorboard import SummaryWriter
     except ImportError:
         run_logger.log("WARNING: tensorboard is not installed (pip install rlpyt[tensorboard]); "
                        "continuing without a SummaryWriter.", color="yellow")
         return None
-    return SummaryWriter(exp_dir, purge_step=purge_step)
+    return SummaryWriter(exp_dir)
 
 
 def _resume_default() -> bool:
@@ -181,10 +181,7 @@ def logger_context(log_dir: str, run_ID: Any, name: str, log_params: dict | None
             run_logger.log(f"WARNING: resuming with parameters that differ from {PARAMS_FILE} in {differ}; "
                 f"params.json keeps the run's original ones.", color="yellow")
         if use_summary_writer and run_logger.writes_files:
-            info = read_checkpoint_info(exp_dir) if resume else None
-            # tensorboard drops what a killed run logged after its checkpoint, so the curve continues once
-            writer = _open_summary_writer(exp_dir, run_logger=run_logger,
-                purge_step=None if info is None else info["itr"] + 1)
+            writer = _open_summary_writer(exp_dir, run_logger=run_logger)
             run_logger.set_tf_summary_writer(writer)
         yield exp_dir
     finally:

@@ -45,7 +45,7 @@ __all__ = [
     "log", "add_text_output", "remove_text_output", "push_prefix", "pop_prefix", "prefix",
     "push_tabular_prefix", "pop_tabular_prefix", "tabular_prefix", "clear_prefixes",
     "record_tabular", "record_tabular_misc_stat", "dump_tabular", "add_tabular_output",
-    "remove_tabular_output", "cut_tabular", "set_resume", "get_resume", "set_snapshot_dir", "get_snapshot_dir", "set_snapshot_mode",
+    "remove_tabular_output", "rewind", "set_resume", "get_resume", "set_snapshot_dir", "get_snapshot_dir", "set_snapshot_mode",
     "get_snapshot_mode", "set_snapshot_gap", "get_snapshot_gap", "save_itr_params",
     "set_iteration", "get_iteration", "set_log_tabular_only", "get_log_tabular_only",
     "disable", "enable", "set_tf_summary_writer", "get_tf_summary_writer", "reset",
@@ -167,9 +167,10 @@ def remove_tabular_output(path: str) -> None:
     _current_logger.remove_tabular_output(path)
 
 
-def cut_tabular(n_rows: int) -> None:
-    """Cut every tabular output back to its first ``n_rows`` rows (resume)."""
-    _current_logger.cut_tabular(n_rows)
+def rewind(n_rows: int, next_itr: int) -> None:
+    """Continue a resumed run's logs after its checkpoint: tabular outputs cut
+    to ``n_rows`` rows, tensorboard's events from ``next_itr`` on dropped."""
+    _current_logger.rewind(n_rows, next_itr)
 
 
 def set_resume(resume: bool) -> None:

@@ -230,11 +230,20 @@ class Logger:
 
     # ------------------------------------------------------------ snapshots
 
-    def cut_tabular(self, n_rows: int) -> None:
-        """Cut every tabular output back to its first ``n_rows`` rows (a
-        resumed run appends after its checkpoint's last row)."""
+    def rewind(self, n_rows: int, next_itr: int) -> None:
+        """Continue the logs of a resumed run after its checkpoint: cut every
+        tabular output back to its first ``n_rows`` rows, and have
+        tensorboard drop the events a killed run wrote from iteration
+        ``next_itr`` on (a session START at that step purges them)."""
         for table in self._tabular_outputs.values():
             table.cut(n_rows)
+        file_writer = getattr(self._summary_writer, "file_writer", None)  # a torch SummaryWriter's
+        if file_writer is not None:
+            from tensorboard.compat.proto.event_pb2 import Event, SessionLog
+
+            file_writer.add_event(
+                Event(step=next_itr, session_log=SessionLog(status=SessionLog.START)))
+            self._summary_writer.flush()
 
     def set_resume(self, resume: bool) -> None:
         """Whether the run being logged continues its folder's checkpoint."""
