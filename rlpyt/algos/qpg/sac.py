@@ -140,10 +140,13 @@ class SAC(QpgAlgoBase):
         (``losses`` calls it with the Q models frozen)."""
         action, log_pi, dist_info = self.agent.pi(*samples.agent_inputs, reparameterize=self.reparameterize)
         min_q = torch.minimum(*self.agent.q(*samples.agent_inputs, action))
+        objective = self._alpha * log_pi - min_q
+        if self.action_prior != "uniform":
+            objective = objective - self.prior_log_pi(action)
         if self.reparameterize:
-            pi_loss = torch.mean(self._alpha * log_pi - min_q - self.prior_log_pi(action))
+            pi_loss = torch.mean(objective)
         else:
-            pi_loss = torch.mean(log_pi * (self._alpha * log_pi - min_q - self.prior_log_pi(action)).detach())
+            pi_loss = torch.mean(log_pi * objective.detach())
         return pi_loss, log_pi.detach(), dist_info.log_std.detach().mean()
 
     def losses(self, samples) -> tuple:
@@ -178,7 +181,7 @@ class SAC(QpgAlgoBase):
         for name, value in (("q1Loss", q1_loss), ("q2Loss", q2_loss), ("piLoss", pi_loss),
                 ("qGradNorm", q_grad_norm), ("piGradNorm", pi_grad_norm), ("q1", q1),
                 ("q2", q2), ("piLogStd", log_std), ("alpha", self._alpha)):
-            opt_info[name].append(value.detach())
+            opt_info[name].append(value)  # all without gradient already
 
     def optim_state_dict(self) -> dict:
         """Optimizer states and the temperature."""
