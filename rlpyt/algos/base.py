@@ -40,9 +40,25 @@ def clip_step(optimizer: torch.optim.Optimizer, params: list, clip_grad_norm: fl
     """Clip the gradient norm of ``params`` at ``clip_grad_norm`` and step
     ``optimizer`` (after a backward that reached them); returns the norm
     before clipping."""
-    grad_norm = torch.nn.utils.clip_grad_norm_(params, clip_grad_norm)
+    grad_norm = clip_gradients(params, clip_grad_norm)
     optimizer.step()
     return grad_norm
+
+
+def clip_gradients(params: list, max_norm: float) -> torch.Tensor:
+    """``torch.nn.utils.clip_grad_norm_(params, max_norm)`` (2-norm; the same
+    arithmetic, so the same numbers) with less Python per call: gradients of
+    one device and dtype, as an agent's are, go straight to the foreach
+    kernels that torch's function groups them for; anything else goes
+    through torch's function. Returns the norm before clipping."""
+    grads = [p.grad for p in params if p.grad is not None]
+    first = grads[0] if grads else None
+    if first is None or any(type(g) is not torch.Tensor or g.device != first.device or g.dtype != first.dtype
+            for g in grads):
+        return torch.nn.utils.clip_grad_norm_(params, max_norm)
+    total_norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads, 2.0)), 2.0)
+    torch._foreach_mul_(grads, torch.clamp(float(max_norm) / (total_norm + 1e-6), max=1.0))
+    return total_norm
 
 
 def optimizer_params(optimizer: torch.optim.Optimizer) -> list:

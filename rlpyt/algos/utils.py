@@ -35,6 +35,23 @@ def _as_bool(x):
     return x.bool() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=bool)
 
 
+def _concatenate(arrays: list):
+    if isinstance(arrays[0], torch.Tensor):
+        return torch.cat(arrays)
+    return np.concatenate(arrays)
+
+
+def _backward_sum(x, decay, last, dest=None):
+    """``out[t] = x[t] + decay[t] * out[t + 1]`` for t = T - 1 .. 0, with
+    ``out[T] = last``; written into ``dest`` (or a new array like ``x``)."""
+    out = _zeros_like(x) if dest is None else dest
+    running = last
+    for t in reversed(range(len(x))):
+        running = x[t] + decay[t] * running
+        out[t] = running
+    return out
+
+
 def _bootstrap_row(bootstrap_value, like_row):
     return bootstrap_value.reshape(like_row.shape)
 
@@ -53,13 +70,8 @@ def discount_return(reward, done, bootstrap_value, discount: float, return_dest=
     """Discounted return at every step of [T, B] data, bootstrapping with the
     value after the batch ([B] or [1, B]) where the last step is not done."""
     reward = bootstrapped_reward(reward, discount, timeout, timeout_value)
-    not_done = 1 - _astype_like(done, reward)
-    return_ = _zeros_like(reward) if return_dest is None else return_dest
-    running = _bootstrap_row(bootstrap_value, reward[-1])
-    for t in reversed(range(len(reward))):
-        running = reward[t] + discount * not_done[t] * running
-        return_[t] = running
-    return return_
+    decay = discount * (1 - _astype_like(done, reward))
+    return _backward_sum(reward, decay, _bootstrap_row(bootstrap_value, reward[-1]), return_dest)
 
 
 def generalized_advantage_estimation(reward, value, done, bootstrap_value, discount: float,
@@ -67,14 +79,10 @@ def generalized_advantage_estimation(reward, value, done, bootstrap_value, disco
     """GAE(lambda) advantages and the returns ``advantage + value`` over [T, B]."""
     reward = bootstrapped_reward(reward, discount, timeout, timeout_value)
     not_done = 1 - _astype_like(done, reward)
-    advantage = _zeros_like(reward) if advantage_dest is None else advantage_dest
-    next_value = _bootstrap_row(bootstrap_value, reward[-1])
-    running = _zeros_like(reward[-1])
-    for t in reversed(range(len(reward))):
-        delta = reward[t] + discount * not_done[t] * next_value - value[t]
-        running = delta + discount * gae_lambda * not_done[t] * running
-        advantage[t] = running
-        next_value = value[t]
+    next_value = _concatenate([value[1:], _bootstrap_row(bootstrap_value, reward[-1])[None]])
+    delta = reward + discount * not_done * next_value - value
+    decay = discount * gae_lambda * not_done
+    advantage = _backward_sum(delta, decay, _zeros_like(reward[-1]), advantage_dest)
     return_ = advantage + value
     if return_dest is not None:
         return_dest[:] = return_

@@ -6,7 +6,7 @@ import torch
 from rlpyt.agents.base import AgentInputs
 from rlpyt.algos.base import RlAlgorithm, backward_clip_step, make_optimizer
 from rlpyt.algos.utils import discount_return, generalized_advantage_estimation, valid_from_done
-from rlpyt.utils.buffer import buffer_method
+from rlpyt.utils.buffer import buffer_method, numpify_buffer
 from rlpyt.utils.checks import check_flag, check_number
 from rlpyt.utils.tensor import valid_mean
 
@@ -112,19 +112,23 @@ class PolicyGradientAlgo(RlAlgorithm):
 
     def process_returns(self, samples):
         """``(return_, advantage, valid)`` for the batch; ``valid`` is None when
-        every step counts."""
-        reward, done = samples.env.reward, samples.env.done
-        value = samples.agent.agent_info.value
+        every step counts. The recursions over time run on NumPy views of
+        the (CPU) batch: on rows of a few environments NumPy's per-operation
+        overhead is a third of torch's, with the same float arithmetic."""
         timeout = getattr(samples.env.env_info, "timeout", None)
-        kwargs = dict(bootstrap_value=samples.agent.bootstrap_value, discount=self.discount,
-            timeout=timeout, timeout_value=None if timeout is None else samples.agent.timeout_value)
+        reward, done, value, bootstrap_value, timeout, timeout_value = numpify_buffer((samples.env.reward,
+            samples.env.done, samples.agent.agent_info.value, samples.agent.bootstrap_value, timeout,
+            None if timeout is None else samples.agent.timeout_value))
+        kwargs = dict(bootstrap_value=bootstrap_value, discount=self.discount, timeout=timeout,
+            timeout_value=timeout_value)
         if self.gae_lambda == 1:
             return_ = discount_return(reward, done, **kwargs)
             advantage = return_ - value
         else:
             advantage, return_ = generalized_advantage_estimation(reward, value, done,
                 gae_lambda=self.gae_lambda, **kwargs)
-        valid = None if self.mid_batch_reset else valid_from_done(done)
+        return_, advantage = torch.from_numpy(return_), torch.from_numpy(advantage)
+        valid = None if self.mid_batch_reset else valid_from_done(samples.env.done)
         if self.normalize_advantage:
             mean = valid_mean(advantage, valid)
             std = torch.sqrt(valid_mean((advantage - mean) ** 2, valid))

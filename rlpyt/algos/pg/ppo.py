@@ -6,13 +6,16 @@ from collections import namedtuple
 import torch
 
 from rlpyt.algos.pg.base import PolicyGradientAlgo
-from rlpyt.utils.buffer import buffer_func
+from rlpyt.utils.buffer import buffer_func, buffer_method
 from rlpyt.utils.checks import check_count, check_number
 from rlpyt.utils.collections import namedarraytuple
 from rlpyt.utils.tensor import valid_mean
 
-LossInputs = namedarraytuple("LossInputs",
-    ["agent_inputs", "action", "return_", "advantage", "valid", "old_dist_info"])
+LossInputs = namedarraytuple("LossInputs", ["agent_inputs", "action", "return_", "advantage", "valid",
+    "old_log_likelihood", "init_rnn_state", "reset"])
+"""The arguments of ``PPO.loss`` for every step of a batch; a minibatch is an
+index of it (over steps, or over environments for recurrent agents, whose
+``init_rnn_state`` leaves are [N, B, H])."""
 OptInfo = namedtuple("OptInfo",
     ["loss", "gradNorm", "entropy", "perplexity", "piLoss", "valueLoss", "clipFrac", "approxKl"])
 
@@ -71,42 +74,48 @@ class PPO(PolicyGradientAlgo):
         self.ratio_clip = self._ratio_clip * frac
 
     def optimize_agent(self, itr: int, samples) -> OptInfo:
-        """``epochs`` passes of ``minibatches`` gradient steps over the batch."""
+        """``epochs`` passes of ``minibatches`` gradient steps over the batch;
+        the diagnostics are gathered as tensors and copied to the host once."""
         self.set_schedule(itr)
-        return_, advantage, valid = self.process_returns(samples)
-        loss_inputs = LossInputs(agent_inputs=self.agent_inputs(samples), action=samples.agent.action,
-            return_=return_, advantage=advantage, valid=valid,
-            old_dist_info=samples.agent.agent_info.dist_info)
-        recurrent = self.agent.recurrent
-        init_rnn_state, reset = self.rnn_state_inputs(samples) if recurrent else (None, None)
-        T, B = self.batch_spec
-        if not recurrent:
-            loss_inputs = buffer_func(loss_inputs, lambda x: x.reshape((T * B,) + x.shape[2:]))
-        n = B if recurrent else T * B
+        loss_inputs, valid = self.loss_inputs(samples)
+        dim = 1 if self.agent.recurrent else 0  # minibatches of environments (sequences) or of steps
+        n = self.batch_spec.B if self.agent.recurrent else self.batch_spec.size
         mb_size = n // self.minibatches
         stats, ratios, entropies, valids = [], [], [], []
         for _ in range(self.epochs):
             perm = torch.randperm(n)
             for start in range(0, mb_size * self.minibatches, mb_size):
-                idxs = perm[start:start + mb_size]
-                if recurrent:
-                    minibatch = loss_inputs[:, idxs]
-                    loss, entropy, pi_loss, value_loss, ratio, step_entropy = self.loss(*minibatch,
-                        init_rnn_state=init_rnn_state[:, idxs], reset=None if reset is None else reset[:, idxs])
-                else:
-                    minibatch = loss_inputs[idxs]
-                    loss, entropy, pi_loss, value_loss, ratio, step_entropy = self.loss(*minibatch)
+                minibatch = buffer_func(loss_inputs, torch.index_select, dim, perm[start:start + mb_size])
+                loss, entropy, pi_loss, value_loss, ratio, step_entropy = self.loss(*minibatch)
                 grad_norm = self.clip_and_step(loss)
-                stats.append(torch.stack([loss.detach(), grad_norm.detach(), entropy, pi_loss, value_loss]))
+                stats.append((loss.detach(), grad_norm, entropy, pi_loss, value_loss))
                 ratios.append(ratio)
                 entropies.append(step_entropy)
                 valids.append(minibatch.valid)
         self.update_obs_rms(samples, valid)
         perplexity, clip_frac, approx_kl = self.ratio_diagnostics(torch.stack(ratios), torch.stack(entropies),
             None if valid is None else torch.stack(valids))
-        loss, grad_norm, entropy, pi_loss, value_loss = torch.stack(stats).T
+        loss, grad_norm, entropy, pi_loss, value_loss = (torch.stack(column) for column in zip(*stats))
         return OptInfo(*torch.stack([loss, grad_norm, entropy, perplexity, pi_loss, value_loss, clip_frac,
             approx_kl]).tolist())
+
+    def loss_inputs(self, samples) -> tuple:
+        """``(loss_inputs, valid)``: the batch's ``LossInputs``, flattened to
+        [T * B] steps for feed-forward agents (recurrent agents keep [T, B]
+        sequences and their rnn state inputs), and its valid mask (None when
+        every step counts). The old policy's log-likelihoods are computed
+        here once, not at every minibatch."""
+        return_, advantage, valid = self.process_returns(samples)
+        action = samples.agent.action
+        old_log_likelihood = self.agent.distribution.log_likelihood(action, samples.agent.agent_info.dist_info)
+        init_rnn_state, reset = self.rnn_state_inputs(samples) if self.agent.recurrent else (None, None)
+        loss_inputs = LossInputs(agent_inputs=self.agent_inputs(samples), action=action, return_=return_,
+            advantage=advantage, valid=valid, old_log_likelihood=old_log_likelihood,
+            init_rnn_state=init_rnn_state, reset=reset)
+        if not self.agent.recurrent:
+            T, B = self.batch_spec
+            loss_inputs = buffer_func(loss_inputs, lambda x: x.reshape((T * B,) + x.shape[2:]))
+        return loss_inputs, valid
 
     def ratio_diagnostics(self, ratio: torch.Tensor, entropy: torch.Tensor, valid: torch.Tensor | None) -> tuple:
         """``(perplexity, clip_frac, approx_kl)`` of every gradient step
@@ -120,20 +129,24 @@ class PPO(PolicyGradientAlgo):
         approx_kl = valid_mean((ratio - 1) - torch.log(ratio), valid, dim=1)
         return perplexity, clip_frac, approx_kl
 
-    def loss(self, agent_inputs, action, return_, advantage, valid, old_dist_info,
+    def loss(self, agent_inputs, action, return_, advantage, valid, old_log_likelihood,
             init_rnn_state=None, reset=None):
         """``(loss, mean entropy, pi_loss, value_loss, ratio, entropy)``, the
-        last two per sample and detached (for ``ratio_diagnostics``);
-        recurrent agents start from ``init_rnn_state`` ([N, B, H]) and
-        restart where ``reset`` (see ``PolicyGradientAlgo.rnn_state_inputs``)."""
+        last two per sample and detached (for ``ratio_diagnostics``), for one
+        minibatch of ``LossInputs``; recurrent agents start from
+        ``init_rnn_state`` ([N, B, H]) and restart where ``reset`` (see
+        ``PolicyGradientAlgo.rnn_state_inputs``). With ``entropy_loss_coeff``
+        0 the entropy is a diagnostic only and takes no backward pass."""
         dist_info, value = self.agent_forward(agent_inputs, init_rnn_state, reset)
         dist = self.agent.distribution
-        ratio = dist.likelihood_ratio(action, old_dist_info=old_dist_info, new_dist_info=dist_info)
+        ratio = torch.exp(dist.log_likelihood(action, dist_info) - old_log_likelihood)
         clipped = torch.clamp(ratio, 1.0 - self.ratio_clip, 1.0 + self.ratio_clip)
         pi_loss = -valid_mean(torch.min(ratio * advantage, clipped * advantage), valid)
         value_loss = self.value_loss_coeff * 0.5 * valid_mean((value - return_) ** 2, valid)
-        entropy = dist.entropy(dist_info)
+        entropy = dist.entropy(dist_info if self.entropy_loss_coeff else buffer_method(dist_info, "detach"))
         mean_entropy = valid_mean(entropy, valid)
-        loss = pi_loss + value_loss - self.entropy_loss_coeff * mean_entropy
+        loss = pi_loss + value_loss
+        if self.entropy_loss_coeff:
+            loss = loss - self.entropy_loss_coeff * mean_entropy
         return (loss, mean_entropy.detach(), pi_loss.detach(), value_loss.detach(), ratio.detach(),
             entropy.detach())
