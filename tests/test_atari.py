@@ -147,7 +147,7 @@ def test_sampler_resets_only_at_game_over_and_reports_game_score():
     assert sum(env.resets for env in envs) - sum(first_resets) == len(completed)
     for info in completed:
         assert set(info) >= {"GameScore", "Return", "Length"}
-        assert info.GameScore == info.Return  # breakout scores 1 per brick early on
+        assert info.GameScore >= info.Return  # Return counts clipped rewards: 1 per brick, 1-7 in the score
         assert info.Length > 100
 
 

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from collections import namedtuple
+from functools import reduce
+from itertools import accumulate, repeat
+from operator import add, mul
+from typing import Iterable
 
 from rlpyt.utils.checks import check_count
 from rlpyt.utils.collections import AttrDict, namedarraytuple
@@ -57,6 +61,21 @@ class TrajInfo(AttrDict):
         self.NonzeroRewards += reward != 0
         self.DiscountedReturn += self._cur_discount * reward
         self._cur_discount *= self._discount
+
+    def step_rewards(self, rewards: Iterable) -> None:
+        """Account for several steps at once, one reward each: bitwise what
+        as many ``step`` calls give, being the same Python operations in the
+        same order, run by C iterators. Collectors call it, where ``step`` is
+        not overridden, when a trajectory or batch ends, rather than ``step``
+        per environment and time step."""
+        rewards = list(map(float, rewards))
+        n = len(rewards)
+        discounts = list(accumulate(repeat(self._discount, n), mul, initial=self._cur_discount))
+        self.Length += n
+        self.Return = reduce(add, rewards, self.Return)
+        self.NonzeroRewards += n - rewards.count(0.0)
+        self.DiscountedReturn = reduce(add, map(mul, discounts, rewards), self.DiscountedReturn)
+        self._cur_discount = discounts[-1]
 
     def terminate(self, observation) -> "TrajInfo":
         """Called when the trajectory ends; returns the finished info."""

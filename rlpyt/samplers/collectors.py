@@ -11,6 +11,7 @@ aliases of the same classes.
 """
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Callable
 
 import numpy as np
@@ -33,15 +34,54 @@ def step_envs(envs, action, idle: list) -> list:
     return [None if wait else env.step(a) for env, a, wait in zip(envs, action, idle)]
 
 
-def _reads_agent_info(traj_info) -> bool:
-    """Whether a trajectory info's ``step`` may read ``agent_info``: only
-    overrides of ``TrajInfo.step`` can, so the base class is spared building
-    one agent_info row per environment per step."""
-    return type(traj_info).step is not TrajInfo.step
+def _folds_steps(traj_info) -> bool:
+    """Whether a trajectory info may skip its per-step ``step`` calls and
+    take its steps' rewards at once (``TrajInfo.step_rewards``): where
+    ``step`` is the default one. An override of ``step`` gets its call per
+    environment and step, with the step's ``agent_info``."""
+    return type(traj_info).step is TrajInfo.step
 
 
 def _env_info_flag(env_info, name: str, default: bool) -> bool:
     return bool(getattr(env_info, name, default))
+
+
+def _leaf_paths(buf, path: tuple = ()) -> list:
+    """``(path, leaf)`` for every array leaf of a (nested) namedarraytuple
+    buffer, ``path`` being the field names that lead to it (``()`` for a
+    bare array; none for None)."""
+    if buf is None:
+        return []
+    if not isinstance(buf, tuple):
+        return [(path, buf)]
+    return [leaf for name, field in zip(buf._fields, buf) for leaf in _leaf_paths(field, path + (name,))]
+
+
+def _follow(value, path: tuple):
+    """The part of ``value`` at ``path``; None where a field on the way is None."""
+    for name in path:
+        if value is None:
+            return None
+        value = getattr(value, name)
+    return value
+
+
+class _StepRows:
+    """Writes one time step of a [T, ...] torch buffer: a view of every
+    leaf's row ``t`` is made once, so a step is one ``copy_`` per leaf
+    (what ``buffer[t] = value`` does) without indexing the buffer or
+    walking namedarraytuples on the per-step path. ``None`` in the value
+    leaves its row as it is, as for a namedarraytuple."""
+
+    def __init__(self, buf_pyt, batch_T: int) -> None:
+        self._leaves = [(path, [leaf[t] for t in range(batch_T)]) for path, leaf in _leaf_paths(buf_pyt)]
+
+    def write(self, t: int, value) -> None:
+        """``buffer[t] = value``."""
+        for path, rows in self._leaves:
+            src = _follow(value, path)
+            if src is not None:
+                rows[t].copy_(src)
 
 
 class BaseCollector:
@@ -115,6 +155,11 @@ class StepCollector(DecorrelatingStartCollector):
     final observation is stored in ``timeout_value`` (when the buffer has that
     field), so that returns bootstrap through the truncation instead of
     ending there.
+
+    Trajectory infos with the default ``step`` are not called per step: the
+    batch's rewards are kept, one tuple per time step, and folded into an
+    environment's info (``TrajInfo.step_rewards``) when its trajectory ends
+    and at the end of the batch, with the same result.
     """
 
     def __init__(self, *, envs: list, samples_np, batch_T: int, TrajInfoCls: Callable,
@@ -126,9 +171,14 @@ class StepCollector(DecorrelatingStartCollector):
         self._need_reset = [False] * n_envs
         self._null_action = self.envs[0].action_space.null_value()
         info_buf = self.samples_np.env.env_info
-        self._info_cls = type(info_buf) if info_buf is not None and len(info_buf) > 0 else None
-        self._idle_info = None if self._info_cls is None else tuple(np.zeros((), f.dtype) for f in info_buf)
-        self._agent_info_pyt = torchify_buffer(self.samples_np.agent.agent_info)
+        self._info_buf = info_buf if info_buf is not None and len(info_buf) > 0 else None
+        idle_info = None if self._info_buf is None else tuple(np.zeros((), f.dtype) for f in info_buf)
+        self._idle_step = (None, 0.0, True, idle_info)
+        self._agent_info_rows = _StepRows(torchify_buffer(self.samples_np.agent.agent_info), batch_T)
+        self._step_rewards = [()] * batch_T
+        self._folded_to = [0] * n_envs
+        self._send_many = getattr(self.envs, "send_many", None)
+        self._receive_many = getattr(self.envs, "receive_many", None)
 
     def collect_batch(self, agent_inputs, traj_infos: list, itr: int):
         """Fill the samples buffer; returns ``(agent_inputs, traj_infos, completed)``."""
@@ -150,10 +200,8 @@ class StepCollector(DecorrelatingStartCollector):
         self._bootstrap = "bootstrap_value" in self.samples_np.agent
         if self._bootstrap:
             self.samples_np.agent.timeout_value[:] = 0
-        self._pass_agent_info = _reads_agent_info(traj_infos[0])
-        n_envs = len(self.envs)
-        self._env_infos = [self._idle_info] * n_envs
-        self._rewards, self._dones = [0.0] * n_envs, [False] * n_envs
+        self._fold_steps = _folds_steps(traj_infos[0])
+        self._folded_to[:] = [0] * len(self.envs)
 
     def act(self, t: int) -> None:
         """Record step ``t``'s inputs and let the agent choose actions."""
@@ -163,58 +211,41 @@ class StepCollector(DecorrelatingStartCollector):
         agent_buf.prev_action[t] = action
         env_buf.prev_reward[t] = reward
         step_action, step_info = self.agent.step(*self._inputs_pyt)
-        action[:] = step_action.numpy()
+        self._inputs_pyt.prev_action.copy_(step_action)
         agent_buf.action[t] = action
-        if step_info is not None:
-            self._agent_info_pyt[t] = step_info
+        self._agent_info_rows.write(t, step_info)
 
     def send(self, t: int) -> None:
         """Start stepping the environments (at once for environments in this
         process; without waiting for environments in workers)."""
-        send_many = getattr(self.envs, "send_many", None)
-        if send_many is None:
+        if self._send_many is None:
             self._results = step_envs(self.envs, self._inputs.prev_action, self._waiting)
         else:
-            send_many(self._inputs.prev_action, self._waiting)
+            self._send_many(self._inputs.prev_action, self._waiting)
 
     def receive(self, t: int) -> None:
         """Take step ``t``'s results: trajectory infos, buffers, resets."""
-        results = self._results if not hasattr(self.envs, "receive_many") else self.envs.receive_many(self._waiting)
-        agent_buf, env_buf = self.samples_np.agent, self.samples_np.env
+        results = self._results if self._receive_many is None else self._receive_many(self._waiting)
         observation, action, reward = self._inputs
-        traj_infos, rewards, dones, env_infos = self._traj_infos, self._rewards, self._dones, self._env_infos
-        agent_info = agent_buf.agent_info[t] if self._pass_agent_info else None
-        ended, any_timeout = [], False
-        for b, result in enumerate(results):
-            if result is None:
-                rewards[b], dones[b], env_infos[b] = 0.0, True, self._idle_info
-                continue
-            o, r, d, env_info = result
-            traj_infos[b].step(observation[b], action[b], r, d,
-                None if agent_info is None else agent_info[b], env_info)
-            observation[b] = o
-            rewards[b], dones[b], env_infos[b] = r, d, env_info
-            if d:
-                env_buf.final_observation[t, b] = o
-                traj_done = _env_info_flag(env_info, "traj_done", True)
-                any_timeout = any_timeout or _env_info_flag(env_info, "timeout", False)
-                ended.append((b, traj_done))
-                if traj_done:
-                    self._completed.append(traj_infos[b].terminate(o))
-                    traj_infos[b] = self.TrajInfoCls()
-        reward[:] = rewards
-        env_buf.reward[t] = rewards
-        env_buf.done[t] = dones
-        if self._info_cls is not None:
-            env_buf.env_info[t] = self._info_cls(*zip(*env_infos))
-        if self._bootstrap and any_timeout:
-            value = self.agent.value(*self._inputs_pyt).numpy()
-            agent_buf.timeout_value[t] = np.where(env_buf.env_info.timeout[t], value, 0)
-        for b, traj_done in ended:
-            self._end(b, traj_done, observation, action, reward)
+        if not self._fold_steps:
+            self._step_traj_infos(t, results, observation, action)
+        if None in results:
+            results = [self._idle_step if result is None else result for result in results]
+        observations, rewards, dones, env_infos = zip(*results)
+        for b, o in enumerate(observations):
+            if o is not None:
+                observation[b] = o
+        self._write_step(t, rewards, dones, env_infos, reward)
+        if True in dones:
+            self._end_steps(t, observations, dones, env_infos)
 
     def finish_batch(self):
-        """Bootstrap values; returns ``(agent_inputs, traj_infos, completed)``."""
+        """Fold the batch's last steps into the trajectory infos, bootstrap
+        values; returns ``(agent_inputs, traj_infos, completed)``."""
+        if self._fold_steps:
+            for b, waiting in enumerate(self._waiting):
+                if not waiting:
+                    self._fold(b, self.batch_T)
         if self._bootstrap:
             self.samples_np.agent.bootstrap_value[0] = self.agent.value(*self._inputs_pyt).numpy()
         return AgentInputs(*self._inputs), self._traj_infos, self._completed
@@ -228,6 +259,63 @@ class StepCollector(DecorrelatingStartCollector):
         """Continue from ``checkpoint_state()``'s output."""
         self._waiting[:] = state["waiting"]
         self._need_reset[:] = state["need_reset"]
+
+    def _step_traj_infos(self, t: int, results: list, observation, action) -> None:
+        """Call every stepped environment's ``TrajInfo.step`` (an override),
+        with the observation and action of the step and its agent_info."""
+        agent_info_buf = self.samples_np.agent.agent_info
+        agent_info = None if agent_info_buf is None else agent_info_buf[t]
+        for b, result in enumerate(results):
+            if result is not None:
+                _o, r, d, env_info = result
+                self._traj_infos[b].step(observation[b], action[b], r, d,
+                    None if agent_info is None else agent_info[b], env_info)
+
+    def _write_step(self, t: int, rewards: tuple, dones: tuple, env_infos: tuple, reward) -> None:
+        """Store step ``t``'s rewards, dones and env infos; the rewards are
+        also the agent's next ``prev_reward`` and are kept for the
+        trajectory infos to fold."""
+        env_buf = self.samples_np.env
+        reward[:] = rewards
+        env_buf.reward[t] = reward
+        env_buf.done[t] = dones
+        if self._info_buf is not None:
+            for dest, column in zip(self._info_buf, zip(*env_infos)):
+                dest[t] = column
+        if self._fold_steps:
+            self._step_rewards[t] = rewards
+
+    def _end_steps(self, t: int, observations: tuple, dones: tuple, env_infos: tuple) -> None:
+        """The environments whose step ``t`` is done (idle ones aside): end
+        their trajectories, bootstrap time-limit truncations, then restart
+        them or leave them idle."""
+        observation, action, reward = self._inputs
+        ended = [b for b, (o, d) in enumerate(zip(observations, dones)) if d and o is not None]
+        traj_dones = [self._end_trajectory(t, b, observations[b], env_infos[b]) for b in ended]
+        if self._bootstrap and any(_env_info_flag(env_infos[b], "timeout", False) for b in ended):
+            value = self.agent.value(*self._inputs_pyt).numpy()
+            self.samples_np.agent.timeout_value[t] = np.where(self.samples_np.env.env_info.timeout[t],
+                value, 0)
+        for b, traj_done in zip(ended, traj_dones):
+            self._end(b, traj_done, observation, action, reward)
+
+    def _end_trajectory(self, t: int, b: int, o, env_info) -> bool:
+        """Environment ``b``'s step ``t`` is done: keep its final observation
+        and, where the trajectory ends (``traj_done``), complete its info and
+        start a new one. Returns ``traj_done``."""
+        self.samples_np.env.final_observation[t, b] = o
+        if self._fold_steps:
+            self._fold(b, t + 1)
+        traj_done = _env_info_flag(env_info, "traj_done", True)
+        if traj_done:
+            self._completed.append(self._traj_infos[b].terminate(o))
+            self._traj_infos[b] = self.TrajInfoCls()
+        return traj_done
+
+    def _fold(self, b: int, stop: int) -> None:
+        """Account environment ``b``'s steps up to ``stop`` not yet in its info."""
+        start, self._folded_to[b] = self._folded_to[b], stop
+        self._traj_infos[b].step_rewards(map(itemgetter(b), self._step_rewards[start:stop]))
 
     def _end(self, b: int, traj_done: bool, observation, action, reward) -> None:
         """Environment ``b`` is done: restart it now, or idle until the batch ends."""
