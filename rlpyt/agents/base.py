@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import functools
+from typing import Callable
 
 import torch
 import torch.distributed as dist
@@ -16,6 +18,20 @@ AgentInputs = namedarraytuple("AgentInputs", ["observation", "prev_action", "pre
 AgentInputsRnn = namedarraytuple("AgentInputsRnn",
     ["observation", "prev_action", "prev_reward", "init_rnn_state"])
 AgentStep = namedarraytuple("AgentStep", ["action", "agent_info"])
+
+def no_grad_step(method: Callable) -> Callable:
+    """``torch.no_grad()`` as a decorator for the agent methods samplers call
+    at every step: where gradients are already off (the collectors run their
+    batches under ``torch.no_grad()``) the call goes straight through, which
+    saves entering and leaving a fresh grad-mode context per step."""
+    @functools.wraps(method)
+    def without_grad(*args, **kwargs):
+        if not torch.is_grad_enabled():
+            return method(*args, **kwargs)
+        with torch.no_grad():
+            return method(*args, **kwargs)
+    return without_grad
+
 
 def unwrap_ddp(module: torch.nn.Module) -> torch.nn.Module:
     """The module inside a DistributedDataParallel wrapper (``module`` itself

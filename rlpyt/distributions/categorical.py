@@ -33,9 +33,10 @@ class Categorical(Distribution):
         An action of probability zero is never drawn.
         """
         prob = dist_info.prob
-        uniform = torch.rand(prob.shape[:-1] + (1,), dtype=prob.dtype, device=prob.device)
-        sample = torch.searchsorted(prob.cumsum(dim=-1), uniform, right=True).squeeze(-1)
-        sample = sample.clamp_(max=self._dim - 1)
+        uniform = torch.rand_like(prob[..., :1])  # torch.rand of the leading shape + (1,)
+        # Searching the CDF without its last entry counts the entries <= uniform,
+        # capped at dim - 1 (a last entry rounded below 1 is never passed).
+        sample = torch.searchsorted(prob[..., :-1].cumsum(dim=-1), uniform, right=True).squeeze(-1)
         return sample if sample.dtype == self.dtype else sample.to(self.dtype)
 
     def log_likelihood(self, indexes: torch.Tensor, dist_info: DistInfo) -> torch.Tensor:
@@ -55,9 +56,9 @@ class Categorical(Distribution):
     def to_onehot(self, indexes: torch.Tensor) -> torch.Tensor:
         """One-hot vectors of length ``dim`` (rows of a cached identity matrix:
         one indexing op, as this runs at every sampling step)."""
-        if self._eye.device != indexes.device:
+        if self._eye.get_device() != indexes.get_device():  # ints: cheaper than devices
             self._eye = self._eye.to(indexes.device)
-        return self._eye[indexes.long()]
+        return self._eye[indexes if indexes.dtype == torch.long else indexes.long()]
 
     def from_onehot(self, onehot: torch.Tensor) -> torch.Tensor:
         """Indexes of one-hot vectors."""

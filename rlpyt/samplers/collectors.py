@@ -15,6 +15,7 @@ from operator import itemgetter
 from typing import Callable
 
 import numpy as np
+import torch
 
 from rlpyt.agents.base import AgentInputs
 from rlpyt.samplers.collections import TrajInfo
@@ -183,10 +184,11 @@ class StepCollector(DecorrelatingStartCollector):
     def collect_batch(self, agent_inputs, traj_infos: list, itr: int):
         """Fill the samples buffer; returns ``(agent_inputs, traj_infos, completed)``."""
         self.start_batch(agent_inputs, traj_infos)
-        for t in range(self.batch_T):
-            self.act(t)
-            self.send(t)
-            self.receive(t)
+        with torch.no_grad():  # once per batch, rather than per agent step
+            for t in range(self.batch_T):
+                self.act(t)
+                self.send(t)
+                self.receive(t)
         return self.finish_batch()
 
     def start_batch(self, agent_inputs, traj_infos: list) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from rlpyt.agents.base import AgentStep, BaseAgent, RecurrentAgentMixin, stored_rnn_state
+from rlpyt.agents.base import (AgentStep, BaseAgent, RecurrentAgentMixin, no_grad_step,
+    stored_rnn_state)
 from rlpyt.spaces.float_box import FloatBox
 from rlpyt.spaces.int_box import IntBox
 from rlpyt.utils.collections import namedarraytuple
@@ -66,15 +67,15 @@ class PgAgentBase(BaseAgent):
         *dist_outputs, value = self.model(*self.model_inputs(observation, prev_action, prev_reward))
         return self.to_cpu((self.dist_info(*dist_outputs), value))
 
-    @torch.no_grad()
+    @no_grad_step
     def step(self, observation, prev_action, prev_reward) -> AgentStep:
         """Sample actions; ``agent_info`` holds the distribution and the value."""
         *dist_outputs, value = self.model(*self.model_inputs(observation, prev_action, prev_reward))
         dist_info = self.dist_info(*dist_outputs)
         action = self.distribution.sample(dist_info)
-        return self.to_cpu(AgentStep(action=action, agent_info=AgentInfo(dist_info=dist_info, value=value)))
+        return self.to_cpu(AgentStep(action, AgentInfo(dist_info, value)))
 
-    @torch.no_grad()
+    @no_grad_step
     def value(self, observation, prev_action, prev_reward) -> torch.Tensor:
         """State value, for bootstrapping."""
         *_dist_outputs, value = self.model(*self.model_inputs(observation, prev_action, prev_reward))
@@ -110,7 +111,7 @@ class RecurrentPgAgentBase(RecurrentAgentMixin, PgAgentBase):
         dist_info, value = self.to_cpu((self.dist_info(*dist_outputs), value))
         return dist_info, value, next_rnn_state
 
-    @torch.no_grad()
+    @no_grad_step
     def step(self, observation, prev_action, prev_reward) -> AgentStep:
         """Sample actions and advance the rnn state."""
         prev_rnn_state = self.prev_rnn_state
@@ -123,7 +124,7 @@ class RecurrentPgAgentBase(RecurrentAgentMixin, PgAgentBase):
         return self.to_cpu(AgentStep(action=action,
             agent_info=AgentInfoRnn(dist_info=dist_info, value=value, prev_rnn_state=stored)))
 
-    @torch.no_grad()
+    @no_grad_step
     def value(self, observation, prev_action, prev_reward) -> torch.Tensor:
         """State value from the current rnn state, which is not advanced."""
         *_dist_outputs, value, _rnn_state = self.model(

@@ -1,0 +1,98 @@
+"""The per-step fast paths of sampling give what the plain code gave.
+
+``Categorical.sample`` searches the CDF without its last entry and draws its
+uniforms with ``rand_like``; agents' ``step`` skips the grad-mode context when
+gradients are already off; collectors run batches under ``torch.no_grad``.
+The references here are the plain formulations, and a seeded CartPole run's
+actions, dones and trajectory lengths as the code before these paths gave them.
+"""
+import numpy as np
+import pytest
+import torch
+
+from rlpyt.agents.base import no_grad_step
+from rlpyt.agents.pg.categorical import CategoricalPgAgent
+from rlpyt.distributions.categorical import Categorical, DistInfo
+from rlpyt.envs.gym import make as gym_make
+from rlpyt.samplers.serial.sampler import SerialSampler
+from rlpyt.utils.seed import set_seed
+
+
+def _reference_sample(prob: torch.Tensor, dim: int) -> torch.Tensor:
+    """Inverse-CDF sampling as first written: full CDF, then capped."""
+    uniform = torch.rand(prob.shape[:-1] + (1,), dtype=prob.dtype, device=prob.device)
+    sample = torch.searchsorted(prob.cumsum(dim=-1), uniform, right=True).squeeze(-1)
+    return sample.clamp_(max=dim - 1)
+
+
+@pytest.mark.parametrize("dim", [1, 2, 3, 7])
+@pytest.mark.parametrize("lead", [(), (5,), (3, 4)])
+def test_categorical_sample_equals_reference(dim, lead):
+    probs = torch.softmax(torch.randn(lead + (dim,)), dim=-1)
+    probs[..., -1] = 0.0  # a last entry of probability zero; cdf ends below 1
+    distribution = Categorical(dim=dim)
+    for seed in range(20):
+        torch.manual_seed(seed)
+        sample = distribution.sample(DistInfo(prob=probs))
+        torch.manual_seed(seed)
+        assert torch.equal(sample, _reference_sample(probs, dim))
+        assert sample.dtype == torch.long and sample.shape == lead
+
+
+def test_categorical_one_hot_of_int32_indexes():
+    distribution = Categorical(dim=3)
+    indexes = torch.tensor([2, 0, 1], dtype=torch.int32)
+    assert torch.equal(distribution.to_onehot(indexes), torch.eye(3)[indexes.long()])
+
+
+def test_no_grad_step_turns_gradients_off_only_inside():
+    weight = torch.ones(2, requires_grad=True)
+
+    @no_grad_step
+    def step(x):
+        """Doc."""
+        return weight * x, torch.is_grad_enabled()
+
+    out, enabled = step(torch.ones(2))
+    assert not out.requires_grad and not enabled and torch.is_grad_enabled()
+    with torch.no_grad():
+        out, enabled = step(torch.ones(2))
+    assert not out.requires_grad and not enabled
+    assert step.__name__ == "step" and step.__doc__ == "Doc."
+
+
+def test_agent_step_without_grad_under_grad_mode():
+    env = gym_make("CartPole-v1")
+    agent = CategoricalPgAgent()
+    agent.initialize(env.spaces)
+    obs = torch.zeros(3, 4)
+    action, agent_info = agent.step(obs, torch.zeros(3, dtype=torch.long), torch.zeros(3))
+    assert action.shape == (3,) and not agent_info.value.requires_grad
+    assert not agent_info.dist_info.prob.requires_grad
+
+
+_ACTIONS = ["101011101011001000011000010011110000111000001010010001001010001111100010",
+    "000111101110001001011110100011101010000010011010000001010111100010000001"]
+_DONES = ["000000000000000000000000000000000100000000000000001000000000000001000000",
+    "000000000000000000000000000000000001000000000010000000010000000000000000"]
+
+
+def test_seeded_serial_run_as_before():
+    set_seed(3)
+    sampler = SerialSampler(EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"), batch_T=24,
+        batch_B=2, max_decorrelation_steps=0)
+    agent = CategoricalPgAgent()
+    sampler.initialize(agent, seed=3, bootstrap_value=True)
+    agent.sample_mode(0)
+    actions, dones, lengths = [], [], []
+    for itr in range(3):
+        samples, traj_infos = sampler.obtain_samples(itr)
+        actions.append(samples.agent.action.numpy().T.copy())
+        dones.append(samples.env.done.numpy().T.copy())
+        lengths += [info.Length for info in traj_infos]
+        assert torch.equal(samples.agent.prev_action[1:][~samples.env.done[:-1]],
+            samples.agent.action[:-1][~samples.env.done[:-1]])
+    sampler.shutdown()
+    assert ["".join(map(str, row)) for row in np.concatenate(actions, axis=1)] == _ACTIONS
+    assert ["".join(map(str, row.astype(int))) for row in np.concatenate(dones, axis=1)] == _DONES
+    assert lengths == [34, 36, 11, 17, 9, 15]
