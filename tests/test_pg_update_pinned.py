@@ -20,9 +20,8 @@ from rlpyt.agents.pg.gaussian import GaussianPgAgent
 from rlpyt.algos.pg.a2c import A2C
 from rlpyt.algos.pg.ppo import PPO
 from rlpyt.envs.gym import make as gym_make
-from rlpyt.samplers.serial.sampler import SerialSampler
-from rlpyt.utils.seed import set_seed
 from tests.memory_env import make_memory_env
+from tests.pinned_updates import assert_pinned, update_fingerprint
 from tests.torch_threads import one_torch_thread  # noqa: F401 (autouse fixture)
 
 CARTPOLE = dict(EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"))
@@ -107,33 +106,14 @@ PINNED = {'ppo_ff': [56.00809860229492, 46.947612285614014, 4.15784353017807, 11
 
 
 def fingerprint(name: str) -> dict:
-    """Float64 sums of every parameter and of every OptInfo field after two
-    ``optimize_agent`` calls on two seeded sampler batches (4 envs x 8 steps)."""
+    """``update_fingerprint`` of case ``name``."""
     make_algo, AgentCls, env, mid_batch_reset = CASES[name]
-    set_seed(0)
-    algo, agent = make_algo(), AgentCls()
-    sampler = SerialSampler(batch_T=8, batch_B=4, max_decorrelation_steps=0, **env)
-    examples = sampler.initialize(agent, seed=0, bootstrap_value=algo.bootstrap_value)
-    algo.initialize(agent, n_itr=4, batch_spec=sampler.batch_spec, mid_batch_reset=mid_batch_reset,
-        examples=examples)
-    agent.sample_mode(0)
-    batches = [sampler.obtain_samples(itr)[0] for itr in range(2)]
-    sampler.shutdown()
-    agent.train_mode(0)
-    values = {}
-    for itr, samples in enumerate(batches):
-        opt_info = algo.optimize_agent(itr, samples)
-        values.update({f"{itr}.{field}": sum(map(float, v)) for field, v in zip(opt_info._fields, opt_info)})
-    values.update({k: v.double().sum().item() for k, v in agent.state_dict().items()})
-    return values
+    return update_fingerprint(make_algo, AgentCls, env, mid_batch_reset=mid_batch_reset)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_pg_update_matches_pinned_values(name):
-    values = fingerprint(name)
-    assert len(values) == len(PINNED[name])
-    for (key, value), pinned in zip(values.items(), PINNED[name]):
-        assert value == pytest.approx(pinned, rel=1e-4, abs=1e-6), key
+    assert_pinned(fingerprint(name), PINNED[name])
 
 
 if __name__ == "__main__":

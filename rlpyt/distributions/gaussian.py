@@ -95,7 +95,10 @@ class Gaussian(Distribution):
         return noise
 
     def _finish(self, z: torch.Tensor) -> torch.Tensor:
-        action = z if self.squash is None else self.squash * torch.tanh(z)
+        if self.squash is None:
+            action = z
+        else:  # squash 1 (SAC's) needs no product: one op less forward and backward
+            action = torch.tanh(z) if self.squash == 1 else self.squash * torch.tanh(z)
         if self.clip is not None:
             action = torch.clamp(action, -self.clip, self.clip)
         return action
@@ -129,7 +132,10 @@ class Gaussian(Distribution):
     def _squash_log_det(self, z: torch.Tensor) -> torch.Tensor:
         """sum log |d(squash * tanh(z)) / dz|, with the stable identity
         log(1 - tanh(z)^2) = 2 (log 2 - z - softplus(-2 z))."""
-        return torch.sum(2 * (_LOG_2 - z - F.softplus(-2 * z)) + math.log(self.squash), dim=-1)
+        log_det = 2 * (_LOG_2 - z - F.softplus(-2 * z))
+        if self.squash != 1:  # log(1) = 0 adds nothing
+            log_det = log_det + math.log(self.squash)
+        return torch.sum(log_det, dim=-1)
 
     def log_likelihood(self, x: torch.Tensor, dist_info) -> torch.Tensor:
         """Log density of ``x``, summed over action dimensions (with

@@ -10,6 +10,7 @@ import torch
 
 from rlpyt.agents.base import BaseAgent, unwrap_ddp, wrap_ddp
 from rlpyt.agents.pg.base import rlpyt_space
+from rlpyt.models.qpg.mlp import q_values
 from rlpyt.models.utils import lerp_tensors, module_tensors
 from rlpyt.spaces.float_box import FloatBox
 from rlpyt.spaces.int_box import IntBox
@@ -25,8 +26,8 @@ class EveryModel(torch.nn.Module):
         self.models = models
 
     def forward(self, *inputs) -> list:
-        """``[model(*inputs) for model in models]``."""
-        return [model(*inputs) for model in self.models]
+        """``[model(*inputs) for model in models]`` (``q_values``)."""
+        return q_values(self.models, *inputs)
 
 
 def check_action_space(owner: str, env_spaces) -> FloatBox:
@@ -170,7 +171,7 @@ class QpgAgentBase(BaseAgent):
     def _q_values(self, models, observation, prev_action, prev_reward, normalized_action) -> list:
         inputs = self.to_model_device((observation, prev_action, prev_reward, normalized_action))
         if isinstance(models, torch.nn.ModuleList):
-            return [self.to_cpu(m(*inputs)) for m in models]
+            return [self.to_cpu(q) for q in q_values(models, *inputs)]
         return [self.to_cpu(q) for q in models(*inputs)]  # the data-parallel EveryModel
 
     def data_parallel(self) -> None:

@@ -7,7 +7,7 @@ import torch
 from rlpyt.agents.base import AgentStep
 from rlpyt.agents.qpg.base import QpgAgentBase
 from rlpyt.distributions.gaussian import DistInfo, Gaussian
-from rlpyt.models.qpg.mlp import MuMlpModel, QofMuMlpModel
+from rlpyt.models.qpg.mlp import MuMlpModel, QofMuMlpModel, q_values
 from rlpyt.utils.collections import namedarraytuple
 
 AgentInfo = namedarraytuple("AgentInfo", ["mu"])
@@ -70,7 +70,7 @@ class DdpgAgent(QpgAgentBase):
         or a tuple with twin Q-functions."""
         inputs = self.to_model_device((observation, prev_action, prev_reward))
         action = self.target_action(inputs)
-        qs = [self.to_cpu(m(*inputs, action)) for m in self.target_q_models]
+        qs = [self.to_cpu(q) for q in q_values(self.target_q_models, *inputs, action)]
         return qs[0] if self.n_q == 1 else tuple(qs)
 
     @torch.no_grad()

@@ -13,10 +13,11 @@ from rlpyt.replays.non_sequence.uniform import UniformReplayBuffer
 
 
 @contextlib.contextmanager
-def frozen(module: torch.nn.Module):
-    """Within the block ``module``'s parameters take no gradients (the
-    policy loss backpropagates through Q into the action only)."""
-    params = [p for p in module.parameters() if p.requires_grad]
+def frozen(parameters: list):
+    """Within the block the ``parameters`` (a list, not walked from the
+    modules at every update) take no gradients (the policy loss
+    backpropagates through Q into the action only)."""
+    params = [p for p in parameters if p.requires_grad]
     for p in params:
         p.requires_grad_(False)
     try:
@@ -49,6 +50,16 @@ class QpgAlgoBase(ReplayAlgorithm):
     def replay_buffer_class(self, example):
         """The time-limit-aware uniform buffer when the samples carry ``timeout``."""
         return TlUniformReplayBuffer if hasattr(example, "timeout") else UniformReplayBuffer
+
+    def bootstrap_discount(self, samples) -> torch.Tensor:
+        """``bootstrap * discount_n`` of ``bootstrap_terms`` in fewer ops (the
+        same numbers: ``bootstrap`` is 0 or 1): the discount of each
+        transition's bootstrap value, 0 where the target does not bootstrap."""
+        timeout_n = getattr(samples, "timeout_n", None)
+        if timeout_n is None or not self.bootstrap_timelimit:
+            return torch.where(samples.done_n, 0.0, self.discount ** self.n_step_return)
+        discount_n = self.discount ** samples.bootstrap_steps.float()
+        return torch.where(~samples.done_n | timeout_n, discount_n, 0.0)
 
     def optim_state_dict(self) -> dict:
         """Every optimizer's state, by name."""

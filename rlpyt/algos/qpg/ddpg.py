@@ -6,6 +6,7 @@ from collections import namedtuple
 import torch
 
 from rlpyt.agents.qpg.ddpg_agent import DdpgAgent
+from rlpyt.algos.base import optimizer_params
 from rlpyt.algos.qpg.base import QpgAlgoBase, frozen
 from rlpyt.utils.checks import check_count, check_number
 
@@ -54,6 +55,7 @@ class DDPG(QpgAlgoBase):
         """Separate optimizers for the policy and the Q-function(s)."""
         self.mu_optimizer = self.new_optimizer(self.agent.policy_parameters(), self.learning_rate)
         self.q_optimizer = self.new_optimizer(self.agent.q_parameters(), self.q_learning_rate)
+        self._q_params = optimizer_params(self.q_optimizer)
 
     def q_target(self, samples) -> torch.Tensor:
         """The n-step TD target of each transition (no gradients)."""
@@ -61,8 +63,7 @@ class DDPG(QpgAlgoBase):
             target_q = self.agent.target_q_at_mu(*samples.target_inputs)
             if isinstance(target_q, tuple):
                 target_q = torch.minimum(*target_q)
-            bootstrap, discount_n = self.bootstrap_terms(samples)
-            y = samples.return_ + bootstrap * discount_n * target_q
+            y = samples.return_ + self.bootstrap_discount(samples) * target_q
             return torch.clamp(y, -self.q_target_clip, self.q_target_clip)
 
     def q_loss(self, samples) -> torch.Tensor:
@@ -84,7 +85,7 @@ class DDPG(QpgAlgoBase):
         opt_info["qLoss"].append(q_loss.detach())
         opt_info["qGradNorm"].append(q_grad_norm)
         if self.update_counter % self.policy_update_interval == 0:
-            with frozen(self.agent.q_models):
+            with frozen(self._q_params):
                 mu_loss = self.mu_loss(samples)
             mu_grad_norm = self.step_optimizer(self.mu_optimizer, mu_loss)
             opt_info["muLoss"].append(mu_loss.detach())

@@ -9,6 +9,7 @@ import torch
 
 from rlpyt.agents.base import unwrap_ddp, wrap_ddp
 from rlpyt.agents.qpg.sac_agent import SacAgent
+from rlpyt.algos.base import optimizer_params
 from rlpyt.algos.data_parallel import JointLoss
 from rlpyt.algos.qpg.base import QpgAlgoBase, frozen
 from rlpyt.utils.checks import check_number
@@ -94,6 +95,9 @@ class SAC(QpgAlgoBase):
             parts["log_alpha"] = self.log_alpha
         self._alpha = torch.exp(self.log_alpha.detach())
         self._joint_loss = JointLoss(self.losses, **parts)
+        self._target_entropy = self._target_entropy_value()
+        self._optimizers = [getattr(self, name) for name in self.optimizer_names]
+        self._q_params = optimizer_params(self.q_optimizer)
 
     def data_parallel(self, world_size: int) -> None:
         """Rank 0's agent state to every rank, then one DistributedDataParallel
@@ -115,8 +119,8 @@ class SAC(QpgAlgoBase):
             next_action, next_log_pi, _ = self.agent.pi(*samples.target_inputs)
             target_q1, target_q2 = self.agent.target_q(*samples.target_inputs, next_action)
             next_value = torch.minimum(target_q1, target_q2) - self._alpha * next_log_pi
-            bootstrap, discount_n = self.bootstrap_terms(samples)
-            return self.reward_scale * samples.return_ + bootstrap * discount_n * next_value
+            return_ = samples.return_ if self.reward_scale == 1 else self.reward_scale * samples.return_
+            return return_ + self.bootstrap_discount(samples) * next_value
 
     def prior_log_pi(self, action: torch.Tensor) -> torch.Tensor | float:
         """The action prior's log-density: 0 for "uniform"; for "gaussian",
@@ -156,20 +160,18 @@ class SAC(QpgAlgoBase):
         They train disjoint parameters, so one backward gives each its own
         gradient."""
         q_loss, q1_loss, q2_loss, q1, q2 = self.q_loss(samples)
-        with frozen(self.agent.q_models):
+        with frozen(self._q_params):
             pi_loss, log_pi, log_std = self.pi_loss(samples)
         loss = q_loss + pi_loss
-        target_entropy = self._target_entropy_value()
-        if target_entropy is not None:
-            loss = loss - torch.mean(self.log_alpha * (log_pi + target_entropy))
+        if self._target_entropy is not None:
+            loss = loss - torch.mean(self.log_alpha * (log_pi + self._target_entropy))
         return loss, (q1_loss, q2_loss, pi_loss.detach(), q1, q2, log_std)
 
     def update(self, samples, opt_info: dict) -> None:
         """One backward of ``losses``, then a step of the Q-functions, the
         policy and the temperature."""
         loss, (q1_loss, q2_loss, pi_loss, q1, q2, log_std) = self._joint_loss(samples)
-        optimizers = [getattr(self, name) for name in self.optimizer_names]
-        for optimizer in optimizers:
+        for optimizer in self._optimizers:
             optimizer.zero_grad(set_to_none=True)
         loss.backward()
         q_grad_norm = self.clip_step(self.q_optimizer)
