@@ -363,15 +363,14 @@ class ReplayAlgorithm(RlAlgorithm):
         self.replay_buffer.load_checkpoint_state(state["replay"],
             {name[len(prefix):]: array for name, array in arrays.items() if name.startswith(prefix)})
 
-    def bootstrap_terms(self, samples) -> tuple[torch.Tensor, torch.Tensor | float]:
-        """``(bootstrap, discount_n)`` per transition: 1 where the target
-        bootstraps (no terminal state in the n-step window; truncations
-        bootstrap when ``bootstrap_timelimit``) and the discount of the
-        bootstrap value (``discount ** steps`` to the truncation's final
-        observation)."""
-        not_done = 1 - samples.done_n.float()
+    def bootstrap_discount(self, samples) -> torch.Tensor:
+        """The discount of each transition's bootstrap value, 0 where the
+        target does not bootstrap: ``discount ** n`` unless the n-step
+        window holds a terminal state (``done_n``); a window that ended at a
+        time-limit truncation bootstraps from the true final observation
+        (when ``bootstrap_timelimit``), at ``discount ** bootstrap_steps``."""
         timeout_n = getattr(samples, "timeout_n", None)
         if timeout_n is None or not self.bootstrap_timelimit:
-            return not_done, self.discount ** self.n_step_return
-        bootstrap = torch.maximum(not_done, timeout_n.float())
-        return bootstrap, self.discount ** samples.bootstrap_steps.float()
+            return torch.where(samples.done_n, 0.0, self.discount ** self.n_step_return)
+        discount_n = self.discount ** samples.bootstrap_steps.float()
+        return torch.where(~samples.done_n | timeout_n, discount_n, 0.0)

@@ -58,8 +58,7 @@ class CategoricalDQN(DQN):
             chooser = self.agent(*samples.target_inputs) if self.double_dqn else target_p_all
             next_action = torch.argmax(chooser @ z, dim=-1)
             target_p = select_at_indexes(next_action, target_p_all)
-            bootstrap, discount_n = self.bootstrap_terms(samples)
-            scale = (bootstrap * discount_n).unsqueeze(-1)
+            scale = self.bootstrap_discount(samples).unsqueeze(-1)
             target_z = samples.return_.unsqueeze(-1) + scale * z
             projected = project_distribution(target_z, target_p, z)
         p = select_at_indexes(samples.action, self.agent(*samples.agent_inputs))

@@ -137,8 +137,7 @@ class DQN(ReplayAlgorithm):
             else:
                 next_action = torch.argmax(target_q, dim=-1)
             target_q = select_at_indexes(next_action, target_q)
-            bootstrap, discount_n = self.bootstrap_terms(samples)
-            y = samples.return_ + bootstrap * discount_n * target_q
+            y = samples.return_ + self.bootstrap_discount(samples) * target_q
         delta = y - q
         abs_delta = delta.abs()
         if self.delta_clip is None:

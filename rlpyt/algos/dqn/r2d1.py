@@ -213,8 +213,8 @@ class R2D1(DQN):
                 at_truncation = self.bootstrap_q(final_q.detach(), final_target_q)
                 next_q = torch.where(terms.timeout_n, self.truncation_values(final, at_truncation,
                     terms.bootstrap_steps, qs.shape[:2]), next_q)
-            bootstrap, discount_n = self.bootstrap_terms(terms)
-            y = self.value_scale(samples.return_[train] + bootstrap * discount_n * self.inv_value_scale(next_q))
+            y = self.value_scale(samples.return_[train]
+                + self.bootstrap_discount(terms) * self.inv_value_scale(next_q))
         return q, y, samples.valid[train].float()
 
     def bootstrap_q(self, online_q: torch.Tensor, target_q: torch.Tensor) -> torch.Tensor:

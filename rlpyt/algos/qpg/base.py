@@ -51,16 +51,6 @@ class QpgAlgoBase(ReplayAlgorithm):
         """The time-limit-aware uniform buffer when the samples carry ``timeout``."""
         return TlUniformReplayBuffer if hasattr(example, "timeout") else UniformReplayBuffer
 
-    def bootstrap_discount(self, samples) -> torch.Tensor:
-        """``bootstrap * discount_n`` of ``bootstrap_terms`` in fewer ops (the
-        same numbers: ``bootstrap`` is 0 or 1): the discount of each
-        transition's bootstrap value, 0 where the target does not bootstrap."""
-        timeout_n = getattr(samples, "timeout_n", None)
-        if timeout_n is None or not self.bootstrap_timelimit:
-            return torch.where(samples.done_n, 0.0, self.discount ** self.n_step_return)
-        discount_n = self.discount ** samples.bootstrap_steps.float()
-        return torch.where(~samples.done_n | timeout_n, discount_n, 0.0)
-
     def optim_state_dict(self) -> dict:
         """Every optimizer's state, by name."""
         return {name: getattr(self, name).state_dict() for name in self.optimizer_names}
