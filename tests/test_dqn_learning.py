@@ -11,7 +11,8 @@ from rlpyt.utils.logging.context import logger_context
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("data_dir")]
 
 
-@pytest.mark.parametrize("sampler,seed", [("serial", 0), ("cpu", 2), ("gpu", 0)])
+@pytest.mark.parametrize("sampler,seed", [("serial", 0), pytest.param("cpu", 2, marks=pytest.mark.extended),
+    pytest.param("gpu", 0, marks=pytest.mark.extended)])
 def test_dqn_solves_cartpole_within_50k_steps(sampler, seed, read_progress, run_example):
     """Workers draw their own exploration noise, so a seed's run differs by
     sampler; CpuSampler with seeds 1, 2, 3 first reached 500 at about 35k,

@@ -22,7 +22,8 @@ def first_solved_step(rows, threshold):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sampler", ["serial", "cpu", pytest.param("gpu", marks=pytest.mark.extended)])
+@pytest.mark.parametrize("sampler", ["serial", pytest.param("cpu", marks=pytest.mark.extended),
+    pytest.param("gpu", marks=pytest.mark.extended)])
 def test_ppo_solves_cartpole_within_100k_steps(sampler, read_progress, run_example):
     rows = read_progress(run_example("ppo_cartpole", n_steps=100_000, seed=1, sampler=sampler))
     solved_at = first_solved_step(rows, 475)

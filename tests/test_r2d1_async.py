@@ -49,7 +49,7 @@ def test_the_sampler_process_stores_rnn_states_and_input_priorities(read_progres
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sampler,n_steps", [("serial", 6000), ("cpu", 10_000)])
+@pytest.mark.parametrize("sampler,n_steps", [("serial", 6000), pytest.param("cpu", 10_000, marks=pytest.mark.extended)])
 def test_async_r2d1_remembers_the_cue(sampler, n_steps):
     """The synchronous test's seed and settings; the CPU sampler's two
     workers run ahead of the optimizer by more updates (policy lag), and
