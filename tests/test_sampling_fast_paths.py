@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 import torch
 
-from rlpyt.agents.base import no_grad_step
+from rlpyt.agents.base import model_reads_prev_action, no_grad_step
+from rlpyt.agents.dqn.dqn_agent import DqnAgent
 from rlpyt.agents.pg.categorical import CategoricalPgAgent
 from rlpyt.distributions.categorical import Categorical, DistInfo
 from rlpyt.envs.gym import make as gym_make
+from rlpyt.models.dqn.mlp import DqnMlpModel
+from rlpyt.models.pg.mlp import CategoricalPgMlpModel
 from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.seed import set_seed
 
@@ -70,6 +73,53 @@ def test_agent_step_without_grad_under_grad_mode():
     assert action.shape == (3,) and not agent_info.value.requires_grad
     assert not agent_info.dist_info.prob.requires_grad
 
+
+
+class _ReadsPrevAction(CategoricalPgMlpModel):
+    """A user's subclass: its forward may read the previous action, so it
+    gets the one-hot encoding (the declaration is not inherited)."""
+
+    def __init__(self, seen: list, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.seen = seen
+
+    def forward(self, observation, prev_action, prev_reward):
+        self.seen.append(prev_action.clone())
+        return super().forward(observation, prev_action, prev_reward)
+
+
+class _IgnoresPrevAction(_ReadsPrevAction):
+    uses_prev_action = False
+
+
+class _QReadsPrevAction(_ReadsPrevAction):
+    """The same as a Q-model (Q-values out)."""
+
+    def forward(self, observation, prev_action, prev_reward):
+        return super().forward(observation, prev_action, prev_reward)[0]
+
+
+class _QIgnoresPrevAction(_QReadsPrevAction):
+    uses_prev_action = False
+
+
+@pytest.mark.parametrize("AgentCls,ReadsCls,IgnoresCls", [
+    (CategoricalPgAgent, _ReadsPrevAction, _IgnoresPrevAction),
+    (DqnAgent, _QReadsPrevAction, _QIgnoresPrevAction)])
+def test_previous_action_is_one_hot_unless_the_model_declares_it_unread(AgentCls, ReadsCls, IgnoresCls):
+    env = gym_make("CartPole-v1")
+    prev_action = torch.tensor([1, 0, 1])
+    seen = {}
+    for ModelCls in (ReadsCls, IgnoresCls):
+        seen[ModelCls] = []
+        agent = AgentCls(ModelCls=ModelCls, model_kwargs=dict(seen=seen[ModelCls], observation_shape=(4,),
+            action_size=2))
+        agent.initialize(env.spaces)
+        agent.step(torch.zeros(3, 4), prev_action, torch.zeros(3))
+    assert torch.equal(seen[ReadsCls][0], torch.eye(2)[prev_action])
+    assert torch.equal(seen[IgnoresCls][0], prev_action)
+    assert not model_reads_prev_action(CategoricalPgMlpModel(observation_shape=(4,), action_size=2))
+    assert not model_reads_prev_action(DqnMlpModel(observation_shape=(4,), action_size=2))
 
 _ACTIONS = ["101011101011001000011000010011110000111000001010010001001010001111100010",
     "000111101110001001011110100011101010000010011010000001010111100010000001"]

@@ -33,6 +33,16 @@ def no_grad_step(method: Callable) -> Callable:
     return without_grad
 
 
+def model_reads_prev_action(model: torch.nn.Module) -> bool:
+    """Whether ``model``'s forward reads its ``prev_action`` argument: True
+    unless the model's own class declares ``uses_prev_action = False`` (the
+    feed-forward models here, which ignore it). A subclass does not inherit
+    the declaration, as it may override ``forward`` to read the action.
+    Agents of discrete actions skip one-hot encoding the previous action for
+    a model that does not read it (an indexing op per step and per update)."""
+    return vars(type(unwrap_ddp(model))).get("uses_prev_action", True)
+
+
 def unwrap_ddp(module: torch.nn.Module) -> torch.nn.Module:
     """The module inside a DistributedDataParallel wrapper (``module`` itself
     when it is not wrapped)."""

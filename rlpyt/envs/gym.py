@@ -130,17 +130,19 @@ class GymEnvWrapper(Env):
         self._observation_space = GymSpaceWrapper(env.observation_space,
             null_value=obs_null_value, name="obs", force_float32=force_float32)
         self._info_fields = None if info_example is None else _InfoFields(info_example)
+        self._revert_action = self._action_space.reverter  # called per step: one call, not two
+        self._convert_observation = self._observation_space.converter
         spec = getattr(env, "spec", None)
         self._horizon = None if spec is None else spec.max_episode_steps
         self._reset_seed = None
 
     def step(self, action: Any) -> EnvStep:
         """Step the Gymnasium env; return ``EnvStep(observation, reward, done, env_info)``."""
-        obs, reward, terminated, truncated, info = self.env.step(self._action_space.revert(action))
+        obs, reward, terminated, truncated, info = self.env.step(self._revert_action(action))
         fields = self._info_fields
         if fields is None:
             fields = self._info_fields = _InfoFields(info)
-        return EnvStep(self._observation_space.convert(obs), float(reward),
+        return EnvStep(self._convert_observation(obs), float(reward),
             bool(terminated or truncated), fields(info, bool(truncated and not terminated)))
 
     def reset(self, seed: int | None = None) -> Any:
@@ -149,7 +151,7 @@ class GymEnvWrapper(Env):
         if seed is None:
             seed, self._reset_seed = self._reset_seed, None
         obs, _ = self.env.reset(seed=seed)
-        return self._observation_space.convert(obs)
+        return self._convert_observation(obs)
 
     def seed(self, seed: int) -> None:
         """Make the next ``reset`` use ``seed``, and seed the action space."""

@@ -250,6 +250,16 @@ class GymSpaceWrapper(Space):
         """An rlpyt value as a Gymnasium value."""
         return self._revert(value)
 
+    @property
+    def converter(self) -> Callable[[Any], Any]:
+        """The function ``convert`` applies (for per-step callers)."""
+        return self._convert
+
+    @property
+    def reverter(self) -> Callable[[Any], Any]:
+        """The function ``revert`` applies (for per-step callers)."""
+        return self._revert
+
     def sample(self) -> Any:
         """A random rlpyt value of the space."""
         return self.space.sample()

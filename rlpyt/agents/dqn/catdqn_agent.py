@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from rlpyt.agents.base import AgentStep
+from rlpyt.agents.base import AgentStep, no_grad_step
 from rlpyt.agents.dqn.dqn_agent import DqnAgent
 from rlpyt.distributions.epsilon_greedy import CategoricalEpsilonGreedy
 from rlpyt.models.dqn.mlp import CatDqnMlpModel
@@ -45,7 +45,7 @@ class CatDqnAgent(DqnAgent):
         """Epsilon-greedy over expected values on the support."""
         return CategoricalEpsilonGreedy(dim=n_actions, z=self.support)
 
-    @torch.no_grad()
+    @no_grad_step
     def step(self, observation, prev_action, prev_reward) -> AgentStep:
         """Epsilon-greedy actions; ``agent_info.p`` holds the distributions."""
         p = self.model(*self._inputs(observation, prev_action, prev_reward))

@@ -5,7 +5,7 @@ import copy
 
 import torch
 
-from rlpyt.agents.base import AgentStep, BaseAgent, unwrap_ddp
+from rlpyt.agents.base import AgentStep, BaseAgent, model_reads_prev_action, no_grad_step, unwrap_ddp
 from rlpyt.agents.dqn.epsilon_greedy import EpsilonGreedyAgentMixin
 from rlpyt.agents.pg.base import rlpyt_space
 from rlpyt.distributions.epsilon_greedy import EpsilonGreedy
@@ -70,7 +70,8 @@ class DqnAgent(EpsilonGreedyAgentMixin, BaseAgent):
         self.target_model.to(self.device)
 
     def _inputs(self, observation, prev_action, prev_reward):
-        prev_action = self.distribution.to_onehot(prev_action)
+        if model_reads_prev_action(self.model):
+            prev_action = self.distribution.to_onehot(prev_action)
         return self.to_model_device((observation, prev_action, prev_reward))
 
     def __call__(self, observation, prev_action, prev_reward) -> torch.Tensor:
@@ -82,7 +83,7 @@ class DqnAgent(EpsilonGreedyAgentMixin, BaseAgent):
         """The target network's Q-values on the CPU."""
         return self.to_cpu(self.target_model(*self._inputs(observation, prev_action, prev_reward)))
 
-    @torch.no_grad()
+    @no_grad_step
     def step(self, observation, prev_action, prev_reward) -> AgentStep:
         """Epsilon-greedy actions; ``agent_info.q`` holds the Q-values."""
         q = self.model(*self._inputs(observation, prev_action, prev_reward))

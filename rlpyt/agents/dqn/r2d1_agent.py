@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import torch
 
-from rlpyt.agents.base import AgentStep, AlternatingRecurrentAgentMixin, RecurrentAgentMixin, stored_rnn_state
+from rlpyt.agents.base import (AgentStep, AlternatingRecurrentAgentMixin, RecurrentAgentMixin, no_grad_step,
+    stored_rnn_state)
 from rlpyt.agents.dqn.dqn_agent import DqnAgent
 from rlpyt.agents.dqn.sequence_q import q_over_sequence
 from rlpyt.models.dqn.r2d1_mlp import R2d1MlpModel
@@ -60,7 +61,7 @@ class R2d1AgentBase(DqnAgent):
             target=True)
         return q, rnn_state
 
-    @torch.no_grad()
+    @no_grad_step
     def step(self, observation, prev_action, prev_reward) -> AgentStep:
         """Epsilon-greedy actions; advances the rnn state."""
         prev_rnn_state = self.prev_rnn_state

@@ -1,7 +1,7 @@
 """Policy-gradient agents for discrete actions."""
 from __future__ import annotations
 
-from rlpyt.agents.base import AlternatingRecurrentAgentMixin
+from rlpyt.agents.base import AlternatingRecurrentAgentMixin, model_reads_prev_action
 from rlpyt.agents.pg.base import PgAgentBase, RecurrentPgAgentBase, rlpyt_space
 from rlpyt.distributions.categorical import Categorical, DistInfo
 from rlpyt.models.pg.lstm import CategoricalPgLstmModel
@@ -28,8 +28,10 @@ class CategoricalMixin:
         return int(action_space.n)
 
     def model_inputs(self, observation, prev_action, prev_reward) -> tuple:
-        """Inputs on the model's device, the previous action one-hot."""
-        prev_action = self.distribution.to_onehot(prev_action)
+        """Inputs on the model's device, the previous action one-hot (as
+        given where the model does not read it: ``model_reads_prev_action``)."""
+        if model_reads_prev_action(self.model):
+            prev_action = self.distribution.to_onehot(prev_action)
         return self.to_model_device((observation, prev_action, prev_reward))
 
     def dist_info(self, pi) -> DistInfo:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from rlpyt.agents.base import AgentStep
+from rlpyt.agents.base import AgentStep, no_grad_step
 from rlpyt.agents.qpg.base import QpgAgentBase
 from rlpyt.distributions.gaussian import DistInfo, Gaussian
 from rlpyt.models.qpg.mlp import MuMlpModel, QofMuMlpModel, q_values
@@ -73,7 +73,7 @@ class DdpgAgent(QpgAgentBase):
         qs = [self.to_cpu(q) for q in q_values(self.target_q_models, *inputs, action)]
         return qs[0] if self.n_q == 1 else tuple(qs)
 
-    @torch.no_grad()
+    @no_grad_step
     def step(self, observation, prev_action, prev_reward) -> AgentStep:
         """Noisy mu in sample mode, mu in eval mode; ``agent_info.mu`` holds mu
         (normalized)."""

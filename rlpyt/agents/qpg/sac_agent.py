@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from rlpyt.agents.base import AgentStep
+from rlpyt.agents.base import AgentStep, no_grad_step
 from rlpyt.agents.qpg.base import QpgAgentBase, full_log_std
 from rlpyt.distributions.gaussian import DistInfoStd, Gaussian
 from rlpyt.models.qpg.mlp import PiMlpModel, QofMuMlpModel
@@ -72,7 +72,7 @@ class SacAgent(QpgAgentBase):
             return tuple(self._q_values(self.target_q_models, observation, prev_action, prev_reward,
                 self.normalize_action(action)))
 
-    @torch.no_grad()
+    @no_grad_step
     def step(self, observation, prev_action, prev_reward) -> AgentStep:
         """A policy sample in sample mode, ``tanh(mu)`` in eval mode."""
         mu, log_std = self.model(*self.to_model_device((observation, prev_action, prev_reward)))

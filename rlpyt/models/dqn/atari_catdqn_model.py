@@ -15,6 +15,8 @@ class AtariCatDqnModel(AtariConvTrunk):
     """``forward`` returns probabilities [..., output_size, n_atoms] of each
     action's value distribution, from frames [..., C, H, W]."""
 
+    uses_prev_action = False  # forward ignores prev_action: agents skip its one-hot (model_reads_prev_action)
+
     def __init__(self, image_shape: Sequence[int], output_size: int, n_atoms: int = 51,
             fc_sizes: int | Sequence[int] = 512, dueling: bool = False, use_maxpool: bool = False,
             channels: Sequence[int] | None = None, kernel_sizes: Sequence[int] | None = None,

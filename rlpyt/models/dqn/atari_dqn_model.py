@@ -37,6 +37,8 @@ class AtariDqnModel(AtariConvTrunk):
     [..., output_size] from frames [..., C, H, W]; ``fc_sizes`` hidden units
     before the (optionally dueling) output layer."""
 
+    uses_prev_action = False  # forward ignores prev_action: agents skip its one-hot (model_reads_prev_action)
+
     def __init__(self, image_shape: Sequence[int], output_size: int, fc_sizes: int | Sequence[int] = 512,
             dueling: bool = False, use_maxpool: bool = False, channels: Sequence[int] | None = None,
             kernel_sizes: Sequence[int] | None = None, strides: Sequence[int] | None = None,

@@ -30,6 +30,8 @@ class DqnMlpModel(_MlpTrunk):
     [..., action_size], keeping the observation's leading dims. The last
     hidden layer feeds a linear head, or a dueling head with ``dueling``."""
 
+    uses_prev_action = False  # forward ignores prev_action: agents skip its one-hot (model_reads_prev_action)
+
     def __init__(self, observation_shape: Sequence[int], action_size: int,
             hidden_sizes: Sequence[int] = (64, 64), dueling: bool = False) -> None:
         super().__init__(observation_shape, hidden_sizes)
@@ -45,6 +47,8 @@ class DqnMlpModel(_MlpTrunk):
 class CatDqnMlpModel(_MlpTrunk):
     """``forward`` returns probabilities [..., action_size, n_atoms] of each
     action's value distribution on a fixed support (C51)."""
+
+    uses_prev_action = False  # forward ignores prev_action: agents skip its one-hot (model_reads_prev_action)
 
     def __init__(self, observation_shape: Sequence[int], action_size: int, n_atoms: int = 51,
             hidden_sizes: Sequence[int] = (64, 64), dueling: bool = False) -> None:

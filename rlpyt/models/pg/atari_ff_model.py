@@ -36,6 +36,8 @@ class AtariFfModel(torch.nn.Module):
     H, W] and returns ``(pi, value)`` with the images' leading dims.
     """
 
+    uses_prev_action = False  # forward ignores prev_action: agents skip its one-hot (model_reads_prev_action)
+
     def __init__(self, image_shape: Sequence[int], output_size: int,
             fc_sizes: int | Sequence[int] = 512, use_maxpool: bool = False,
             channels: Sequence[int] | None = None, kernel_sizes: Sequence[int] | None = None,

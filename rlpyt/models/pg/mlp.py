@@ -39,6 +39,8 @@ class _PgMlpBase(torch.nn.Module):
 class CategoricalPgMlpModel(_PgMlpBase):
     """``forward`` returns ``(pi, value)``: action probabilities and state value."""
 
+    uses_prev_action = False  # forward ignores prev_action: agents skip its one-hot (model_reads_prev_action)
+
     def __init__(self, observation_shape: Sequence[int], action_size: int,
             hidden_sizes: Sequence[int] = (64, 64), hidden_nonlinearity=torch.nn.Tanh) -> None:
         super().__init__(observation_shape, action_size, hidden_sizes, hidden_nonlinearity)
