@@ -187,6 +187,21 @@ def test_actions_are_scaled_to_the_bounds(AgentCls):
     torch.testing.assert_close(first, agent.step(obs, torch.zeros(500, 2), torch.zeros(500)).action)
 
 
+
+@pytest.mark.parametrize("AgentCls", [DdpgAgent, SacAgent])
+def test_unit_bounds_pass_actions_through_unscaled(AgentCls):
+    """Bounds of [-1, 1]: scaling is the identity, so no op runs (the same
+    tensor comes back); other bounds map [-1, 1] onto them linearly."""
+    spaces = EnvSpaces(observation=FloatBox(-1, 1, shape=(2,)), action=FloatBox(-1, 1, shape=(3,)))
+    agent = AgentCls(model_kwargs=SMALL, q_model_kwargs=SMALL)
+    agent.initialize(spaces)
+    action = torch.rand(5, 3) * 2 - 1
+    assert agent.scale_action(action) is action and agent.normalize_action(action) is action
+    pendulum = AgentCls(model_kwargs=SMALL, q_model_kwargs=SMALL)
+    pendulum.initialize(EnvSpaces(observation=spaces.observation, action=FloatBox(-2, 2, shape=(1,))))
+    assert pendulum.scale_action(torch.tensor([[-1.0], [0.0], [1.0]])).tolist() == [[-2.0], [0.0], [2.0]]
+    assert pendulum.normalize_action(torch.tensor([[-2.0], [1.0]])).tolist() == [[-1.0], [0.5]]
+
 class WrongWidthMu(torch.nn.Module):
     def __init__(self, observation_shape, action_size):
         super().__init__()

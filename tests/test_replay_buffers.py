@@ -2,6 +2,7 @@
 frame stacks, prioritized bookkeeping."""
 import numpy as np
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -119,6 +120,50 @@ def test_final_observations_are_forgotten_when_overwritten():
     buffer = UniformReplayBuffer(example=example(), size=20, B=2, n_step_return=2)
     append_in_chunks(buffer, stream, [5] * 40)
     assert len(buffer._final_observation) == buffer.samples.timeout.sum()
+
+
+
+def _leaves(batch):
+    """The tensors of a (nested) batch, depth first."""
+    return [leaf for field in batch for leaf in (_leaves(field) if isinstance(field, tuple) else [field])]
+
+
+@pytest.mark.parametrize("n_batches", [1, 8, 11])
+def test_uniform_iter_batches_are_the_successive_sample_batch_calls(n_batches):
+    """Extracted a group at a time, the batches are those of as many
+    sample_batch calls from the same random state: the same draws (time
+    limits, n-step windows, final observations included) in the same order."""
+    rng = np.random.default_rng(4)
+    stream = random_stream(rng, 60, 3, p_done=0.2)
+    buffers = [TlUniformReplayBuffer(example=example(), size=90, B=3, n_step_return=3) for _ in range(2)]
+    for buffer in buffers:
+        append_in_chunks(buffer, stream, [6] * 10)
+    np.random.seed(5)
+    expected = [buffers[0].sample_batch(7) for _ in range(n_batches)]
+    state_after_calls = np.random.get_state()[1].copy()
+    np.random.seed(5)
+    got = list(buffers[1].iter_batches(7, n_batches))
+    assert len(got) == n_batches and buffers[1].extract_group < 11
+    assert np.array_equal(np.random.get_state()[1], state_after_calls)  # the same numbers drawn in all
+    assert n_batches == 1 or any(batch.timeout_n.any() for batch in expected)
+    for want, have in zip(expected, got):
+        assert type(have) is type(want)
+        assert all(torch.equal(a, b) for a, b in zip(_leaves(want), _leaves(have)))
+
+
+def test_prioritized_iter_batches_draw_each_batch_after_the_update_before_it():
+    rng = np.random.default_rng(3)
+    stream = random_stream(rng, 30, 1, p_done=0.0)
+    buffer = PrioritizedReplayBuffer(example=example(), size=50, B=1, n_step_return=1, alpha=1.0)
+    append_in_chunks(buffer, stream, [30])
+    batches = buffer.iter_batches(16, 2)
+    first = next(batches)
+    drawn = first.agent_inputs.observation[:, 0]
+    priorities = np.zeros(16)
+    priorities[0] = 1e9  # the first drawn transition outweighs all others
+    buffer.update_batch_priorities(priorities)
+    second = next(batches)
+    assert (second.agent_inputs.observation[:, 0] == drawn[0]).all()
 
 
 # ---- frame buffers -------------------------------------------------------------------------------

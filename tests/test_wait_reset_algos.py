@@ -66,8 +66,13 @@ def test_replay_algorithms_train_on_wait_reset_samples(SamplerCls, make):
         log_interval_steps=32, affinity=affinity)
     runner.startup()
     draws = []
-    sample_batch = algo.replay_buffer.sample_batch
-    algo.replay_buffer.sample_batch = lambda batch_size: draws.append(sample_batch(batch_size)) or draws[-1]
+    iter_batches = algo.replay_buffer.iter_batches
+
+    def recording(batch_size, n):
+        for batch in iter_batches(batch_size, n):
+            draws.append(batch)
+            yield batch
+    algo.replay_buffer.iter_batches = recording
     valid, losses = [], []
     try:
         for itr in range(N_ITR):

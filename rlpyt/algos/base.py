@@ -304,8 +304,8 @@ class ReplayAlgorithm(RlAlgorithm):
             self.replay_buffer.append_samples(self.samples_to_buffer(samples))
         opt_info = {field: [] for field in self.OptInfoCls._fields}
         if itr >= self.min_itr_learn:
-            for _ in range(self.updates_per_optimize):
-                self.update(self.sample_replay_batch(), opt_info)
+            for samples in self.replay_buffer.iter_batches(self.replay_batch_size, self.updates_per_optimize):
+                self.update(samples, opt_info)
                 self.update_counter += 1
                 if self.update_counter % self.target_update_interval == 0:
                     self.agent.update_target(self.target_update_tau)
@@ -324,10 +324,15 @@ class ReplayAlgorithm(RlAlgorithm):
         ``samples_to_buffer`` needs more than ``mid_batch_reset`` override it."""
         return functools.partial(samples_to_buffer, mid_batch_reset=self.mid_batch_reset)
 
+    @property
+    def replay_batch_size(self) -> int:
+        """What a training batch holds: ``batch_size`` transitions
+        (sequence replay: ``batch_B`` sequences)."""
+        return self.batch_size
+
     def sample_replay_batch(self):
-        """One training batch from the replay buffer (``batch_size``
-        transitions; sequence replay draws sequences instead)."""
-        return self.replay_buffer.sample_batch(self.batch_size)
+        """One training batch from the replay buffer."""
+        return self.replay_buffer.sample_batch(self.replay_batch_size)
 
     def update(self, samples, opt_info: dict) -> None:
         """One gradient update on a replay batch, appending diagnostics (subclasses)."""

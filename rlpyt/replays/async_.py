@@ -24,9 +24,11 @@ which the runner logs the policy lag.
 from __future__ import annotations
 
 import sys
+from typing import Iterator
 
 import numpy as np
 
+from rlpyt.replays.base import BaseReplayBuffer
 from rlpyt.replays.shared_final_observations import SharedFinalObservations
 from rlpyt.utils.collections import is_namedtuple
 from rlpyt.utils.shared_array import SharedArray, np_mp_array
@@ -142,6 +144,11 @@ class AsyncReplayBufferMixin:
         """Sample under the read lock."""
         with self.rw_lock.read_lock():
             return super().sample_batch(batch_size)
+
+    def iter_batches(self, batch_size: int, n: int) -> Iterator:
+        """One ``sample_batch`` (under its read lock) each time the loop asks:
+        the sampler process appends between two batches."""
+        return BaseReplayBuffer.iter_batches(self, batch_size, n)
 
     def update_batch_priorities(self, priorities) -> None:
         """Write the priorities under the write lock (appends write the tree too)."""

@@ -1,6 +1,8 @@
 """The replay buffer interface."""
 from __future__ import annotations
 
+from typing import Iterator
+
 import numpy as np
 
 
@@ -14,6 +16,13 @@ class BaseReplayBuffer:
     def sample_batch(self, batch_size: int):
         """A training batch of ``batch_size`` transitions (torch tensors)."""
         raise NotImplementedError
+
+    def iter_batches(self, batch_size: int, n: int) -> Iterator:
+        """The batches of ``n`` successive ``sample_batch`` calls, each drawn
+        when the loop asks for it, so that what an update changes (the
+        priorities it writes) shapes the next draw."""
+        for _ in range(n):
+            yield self.sample_batch(batch_size)
 
     def checkpoint_state(self) -> tuple[dict, dict[str, np.ndarray]]:
         """What a checkpoint needs to rebuild this buffer's contents exactly:

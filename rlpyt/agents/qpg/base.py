@@ -114,6 +114,8 @@ class QpgAgentBase(BaseAgent):
         self._target_tensors = None
         self.action_low = torch.as_tensor(space.low, dtype=torch.float32)
         self.action_half_range = torch.as_tensor((space.high - space.low) / 2, dtype=torch.float32)
+        # [-1, 1] bounds (most continuous-control tasks): scaling is the identity, skip its ops
+        self._unit_bounds = bool(np.all(space.low == -1) and np.all(space.high == 1))
         self.distribution = self.make_distribution(action_size)
         self._check_output_shapes(env_spaces, action_size)
 
@@ -142,11 +144,17 @@ class QpgAgentBase(BaseAgent):
                 f"shape {tuple(q.shape[1:])} for one observation and action; expected a scalar")
 
     def scale_action(self, normalized: torch.Tensor) -> torch.Tensor:
-        """From [-1, 1] to the environment's [low, high]."""
+        """From [-1, 1] to the environment's [low, high] (``normalized``
+        itself where those are [-1, 1])."""
+        if self._unit_bounds:
+            return normalized
         return self.action_low + (normalized + 1) * self.action_half_range
 
     def normalize_action(self, action: torch.Tensor) -> torch.Tensor:
-        """From the environment's [low, high] to [-1, 1]."""
+        """From the environment's [low, high] to [-1, 1] (``action`` itself
+        where those are [-1, 1])."""
+        if self._unit_bounds:
+            return action
         return (action - self.action_low) / self.action_half_range - 1
 
     def give_min_itr_learn(self, min_itr_learn: int) -> None:

@@ -134,9 +134,10 @@ class R2D1(DQN):
         return functools.partial(r2d1_samples_to_buffer, mid_batch_reset=self.mid_batch_reset,
             store_rnn_state=self.store_rnn_state_interval > 0, input_priorities=input_priorities)
 
-    def sample_replay_batch(self):
+    @property
+    def replay_batch_size(self) -> int:
         """``batch_B`` replayed sequences."""
-        return self.replay_buffer.sample_batch(self.batch_B)
+        return self.batch_B
 
     def value_scale(self, x: torch.Tensor) -> torch.Tensor:
         """h(x), the value rescaling."""
