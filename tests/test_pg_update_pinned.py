@@ -20,6 +20,8 @@ from rlpyt.agents.pg.gaussian import GaussianPgAgent
 from rlpyt.algos.pg.a2c import A2C
 from rlpyt.algos.pg.ppo import PPO
 from rlpyt.envs.gym import make as gym_make
+from rlpyt.samplers.serial.sampler import SerialSampler
+from rlpyt.utils.seed import set_seed
 from tests.memory_env import make_memory_env
 from tests.pinned_updates import assert_pinned, update_fingerprint
 from tests.torch_threads import one_torch_thread  # noqa: F401 (autouse fixture)
@@ -115,6 +117,25 @@ def fingerprint(name: str) -> dict:
 def test_pg_update_matches_pinned_values(name):
     assert_pinned(fingerprint(name), PINNED[name])
 
+
+
+@pytest.mark.parametrize("minibatches", [1, 2])
+def test_ppo_shuffles_only_to_split_minibatches(minibatches):
+    """With one minibatch every epoch takes the whole batch, whose order
+    changes nothing but rounding: no permutation is drawn (the random state
+    the sampler goes on with is untouched)."""
+    set_seed(0)
+    algo, agent = PPO(minibatches=minibatches, epochs=3), CategoricalPgAgent()
+    sampler = SerialSampler(batch_T=8, batch_B=4, max_decorrelation_steps=0, **CARTPOLE)
+    sampler.initialize(agent, seed=0, bootstrap_value=True)
+    algo.initialize(agent, n_itr=4, batch_spec=sampler.batch_spec)
+    agent.sample_mode(0)
+    samples, _ = sampler.obtain_samples(0)
+    sampler.shutdown()
+    agent.train_mode(0)
+    state = torch.get_rng_state()
+    algo.optimize_agent(0, samples)
+    assert torch.equal(torch.get_rng_state(), state) == (minibatches == 1)
 
 if __name__ == "__main__":
     torch.set_num_threads(1)

@@ -83,9 +83,10 @@ class PPO(PolicyGradientAlgo):
         mb_size = n // self.minibatches
         stats, ratios, entropies, valids = [], [], [], []
         for _ in range(self.epochs):
-            perm = torch.randperm(n)
+            perm = torch.randperm(n) if self.minibatches > 1 else None  # one minibatch: the whole batch
             for start in range(0, mb_size * self.minibatches, mb_size):
-                minibatch = buffer_func(loss_inputs, torch.index_select, dim, perm[start:start + mb_size])
+                minibatch = loss_inputs if perm is None else buffer_func(loss_inputs, torch.index_select, dim,
+                    perm[start:start + mb_size])
                 loss, entropy, pi_loss, value_loss, ratio, step_entropy = self.loss(*minibatch)
                 grad_norm = self.clip_and_step(loss)
                 stats.append((loss.detach(), grad_norm, entropy, pi_loss, value_loss))
