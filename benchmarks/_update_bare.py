@@ -76,9 +76,9 @@ def bare_ppo(make_torso: Callable | None, obs_shape: tuple, n_actions: int, batc
 
     def update():
         for _ in range(epochs):
-            perm = torch.randperm(batch)
+            perm = torch.randperm(batch) if minibatches > 1 else None  # one minibatch: the whole batch, as ours
             for start in range(0, mb * minibatches, mb):
-                idx = perm[start:start + mb]
+                idx = slice(None) if perm is None else perm[start:start + mb]
                 logits, value = forward(obs[idx])
                 log_probs = torch.log_softmax(logits, dim=-1)
                 ratio = torch.exp(log_probs.gather(-1, action[idx, None]).squeeze(-1) - old_log_p[idx])
