@@ -161,3 +161,49 @@ def ddp_gradient_rank(rank: int, world_size: int, init_method: str, batch_size: 
             os.path.join(out_dir, f"grad{rank}.pt"))
     finally:
         dist.destroy_process_group()
+
+
+def sac_updates(data_parallel: bool) -> tuple[dict, dict, int, list]:
+    """A tiny SAC run of 4 iterations: ``(agent state, optimizer state,
+    updates, buckets)``; with ``data_parallel`` (in a process group of one
+    rank) through ``algo.data_parallel``, ``buckets`` listing the bucket of
+    each all-reduce that a counting communication hook saw."""
+    from rlpyt.utils.seed import set_seed
+
+    set_seed(0)
+    algo, agent, sampler = algo_agent_sampler("sac")
+    examples = sampler.initialize(agent, seed=0)
+    algo.initialize(agent, n_itr=10, batch_spec=sampler.batch_spec, examples=examples)
+    buckets = []
+    if data_parallel:
+        from torch.distributed.algorithms.ddp_comm_hooks.default_hooks import allreduce_hook
+
+        algo.data_parallel(world_size=1)
+
+        def counting_hook(state, bucket):
+            buckets.append(bucket.index())
+            return allreduce_hook(state, bucket)
+        algo._joint_loss.register_comm_hook(None, counting_hook)
+    agent.sample_mode(0)
+    n_updates = 0
+    for itr in range(4):
+        samples, _ = sampler.obtain_samples(itr)
+        n_updates += len(algo.optimize_agent(itr, samples).q1Loss)
+    sampler.shutdown()
+    return agent.state_dict(), algo.optim_state_dict(), n_updates, buckets
+
+
+def sac_data_parallel_rank(init_method: str, out_path: str) -> None:
+    """``sac_updates(data_parallel=True)`` in a process group of one rank,
+    saved to ``out_path``. A process of its own: a DistributedDataParallel
+    left to the test process's garbage collector can deadlock there (the
+    gloo group's destructor, run under the GIL, waits for its worker thread,
+    which waits for the GIL)."""
+    import torch.distributed as dist
+
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=init_method, rank=0, world_size=1)
+    try:
+        torch.save(sac_updates(data_parallel=True), out_path)
+    finally:
+        dist.destroy_process_group()

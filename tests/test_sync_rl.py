@@ -23,9 +23,9 @@ from rlpyt.runners.sync_rl import RankFailure, SyncRl, SyncRlEval, find_free_por
 from rlpyt.samplers.parallel.cpu.sampler import CpuSampler
 from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.logging.context import logger_context
-from rlpyt.utils.seed import set_seed
 from tests.sync_rl_helpers import (ONE_THREAD, SMALL, RaisingA2C, SigkillingA2C, StateSavingSyncRl, agent_loss,
-    algo_agent_sampler, cartpole_batch, cartpole_sampler, ddp_gradient_rank, make_cartpole_agent)
+    algo_agent_sampler, cartpole_batch, cartpole_sampler, ddp_gradient_rank, make_cartpole_agent,
+    sac_data_parallel_rank, sac_updates)
 
 pytestmark = pytest.mark.usefixtures("data_dir")
 
@@ -242,36 +242,14 @@ def test_sac_averages_a_whole_update_in_one_all_reduce(tmp_path):
     temperature losses together: one all-reduce per update (counted by a
     communication hook), and at world size 1 the same parameters as the
     plain update."""
-    import torch.distributed as dist
-    from torch.distributed.algorithms.ddp_comm_hooks.default_hooks import allreduce_hook
-
-    def trained(data_parallel: bool, reductions: list):
-        set_seed(0)
-        algo, agent, sampler = algo_agent_sampler("sac")
-        examples = sampler.initialize(agent, seed=0)
-        algo.initialize(agent, n_itr=10, batch_spec=sampler.batch_spec, examples=examples)
-        if data_parallel:
-            algo.data_parallel(world_size=1)
-
-            def counting_hook(state, bucket):
-                reductions.append(bucket.index())
-                return allreduce_hook(state, bucket)
-            algo._joint_loss.register_comm_hook(None, counting_hook)
-        agent.sample_mode(0)
-        n_updates = 0
-        for itr in range(4):
-            samples, _ = sampler.obtain_samples(itr)
-            n_updates += len(algo.optimize_agent(itr, samples).q1Loss)
-        sampler.shutdown()
-        return agent.state_dict(), algo.optim_state_dict(), n_updates
-
-    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'store'}", rank=0, world_size=1)
-    try:
-        reductions = []
-        ddp_state, ddp_optim, n_updates = trained(True, reductions)
-    finally:
-        dist.destroy_process_group()
-    state, optim, _ = trained(False, [])
+    out_path = str(tmp_path / "ddp.pt")
+    process = multiprocessing.get_context("spawn").Process(target=sac_data_parallel_rank,
+        args=(f"file://{tmp_path / 'store'}", out_path))
+    process.start()
+    process.join(120)
+    assert process.exitcode == 0
+    ddp_state, ddp_optim, n_updates, reductions = torch.load(out_path, weights_only=False)
+    state, optim, _, _ = sac_updates(data_parallel=False)
     assert n_updates > 0
     assert reductions == [0] * n_updates
     assert_bitwise_equal(ddp_state, state)
