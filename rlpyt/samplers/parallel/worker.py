@@ -12,6 +12,7 @@ process's pipe ends.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -40,7 +41,13 @@ def _receive_while_parent_lives(conn, parent_pid: int):
 
 
 def _worker_main(conn, rank: int, payload: bytes, shared: dict) -> None:
-    """Process entry point: build the worker's state, then serve commands."""
+    """Process entry point: build the worker's state, then serve commands.
+
+    A forked worker never garbage-collects what it inherited (``gc.freeze``):
+    the destructors of the parent's objects (a SyncRl rank's gloo process
+    group and its threads, which a fork does not copy) are not safe to run
+    here, and a collection that reached them crashed the worker."""
+    gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent_pid = os.getppid()
     try:
@@ -87,6 +94,7 @@ class WorkerGroup:
             start_method: str | None = None) -> None:
         ctx = mp.get_context(start_method)
         self.processes, self.conns = [], []
+        gc.collect()  # no garbage pending in the parent for a forked worker to inherit (see _worker_main)
         try:
             for rank, (setup, worker_shared) in enumerate(zip(setups, shared)):
                 parent_conn, child_conn = ctx.Pipe()
