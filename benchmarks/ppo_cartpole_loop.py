@@ -91,7 +91,7 @@ def main() -> None:
     for run in loops.values():
         run(2)  # warm-up (and compilation)
     if not args.no_compile:
-        compile_s = algo.loss.compile_seconds if hasattr(algo.loss, "compile_seconds") else math.nan
+        compile_s = algo.compile_seconds or math.nan
     torch.set_num_threads(1)
     rates = {name: [] for name in loops}
     for _ in range(args.rounds):

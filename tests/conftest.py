@@ -9,11 +9,15 @@
 - ``run_example``: runs an example script's ``build_and_train`` in a fresh
   interpreter and returns the run folder, so that tests exercise the shipped
   examples without importing from ``examples/`` (not a package of the library).
+- ``no_child_process_left`` (every test): a multiprocessing child still
+  running 5 s after a test ends is killed and fails that test, instead of
+  failing the later tests that check they leave no process behind.
 """
 from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -33,6 +37,25 @@ _EXAMPLE_DRIVER = (
     "run_dir = namespace['build_and_train'](**json.loads(sys.argv[2]))\n"
     f"print({_RUN_DIR_MARK!r} + run_dir, flush=True)\n"
 )
+
+
+CHILD_GRACE_S = 5
+
+
+@pytest.fixture(autouse=True)
+def no_child_process_left():
+    """After the test: kill the multiprocessing children still running
+    ``CHILD_GRACE_S`` seconds later and fail the test naming them."""
+    yield
+    leaked = multiprocessing.active_children()
+    for process in leaked:
+        process.join(CHILD_GRACE_S)
+    leaked = [process for process in leaked if process.is_alive()]
+    for process in leaked:
+        process.kill()
+        process.join(CHILD_GRACE_S)
+    if leaked:
+        pytest.fail(f"the test left child processes running (killed): {leaked}")
 
 
 @pytest.fixture

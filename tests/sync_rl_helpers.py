@@ -92,12 +92,15 @@ def pendulum_sampler() -> SerialSampler:
 
 
 def algo_agent_sampler(name: str):
-    """``(algo, agent, sampler)`` of a tiny run of A2C, PPO, recurrent PPO
-    (``ppo_lstm``), DQN, CategoricalDQN (``catdqn``), R2D1, SAC, DDPG or TD3."""
+    """``(algo, agent, sampler)`` of a tiny run of A2C, PPO, PPO with
+    ``compile=True`` (``ppo_compiled``), recurrent PPO (``ppo_lstm``), DQN,
+    CategoricalDQN (``catdqn``), R2D1, SAC, DDPG or TD3."""
     if name == "a2c":
         return A2C(), CategoricalPgAgent(model_kwargs=SMALL), cartpole_sampler()
     if name == "ppo":
         return PPO(minibatches=2, epochs=2), CategoricalPgAgent(model_kwargs=SMALL), cartpole_sampler()
+    if name == "ppo_compiled":
+        return PPO(minibatches=2, epochs=2, compile=True), CategoricalPgAgent(model_kwargs=SMALL), cartpole_sampler()
     if name == "ppo_lstm":
         return (PPO(minibatches=2, epochs=2), RecurrentCategoricalPgAgent(model_kwargs=SMALL),
             cartpole_sampler())
@@ -159,6 +162,8 @@ def ddp_gradient_rank(rank: int, world_size: int, init_method: str, batch_size: 
         agent_loss(agent, inputs).backward()
         torch.save({name: p.grad for name, p in agent.named_parameters()},
             os.path.join(out_dir, f"grad{rank}.pt"))
+        del agent  # its DistributedDataParallel goes before the process group
+        dist.barrier()
     finally:
         dist.destroy_process_group()
 

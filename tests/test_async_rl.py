@@ -26,6 +26,7 @@ from rlpyt.samplers.async_.serial_sampler import AsyncSerialSampler
 from rlpyt.replays.non_sequence.uniform import AsyncUniformReplayBuffer
 from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.logging.context import logger_context
+from rlpyt.utils.synchronize import RWLock
 from envs import make_raising_env
 
 pytestmark = pytest.mark.usefixtures("data_dir")
@@ -237,27 +238,37 @@ class SlowAppendBuffer(AsyncUniformReplayBuffer):
         super().write_samples(idxs, samples)
 
 
-def _kill_sampler_while_waiting_on_the_lock(runner, main_thread: int, record: dict) -> None:
+def flag_main_thread_waiting(monkeypatch) -> threading.Event:
+    """An event set when this (the main) thread finds the replay buffer's
+    RWLock taken and has to wait for it (``RWLock._take`` wrapped: reading
+    another thread's live frames instead crashed CPython 3.11 once)."""
+    waiting, main_thread, original_take = threading.Event(), threading.get_ident(), RWLock._take
+
+    def take(lock, ready, take_fn):
+        def ready_or_flag() -> bool:
+            is_ready = ready()
+            if not is_ready and threading.get_ident() == main_thread:
+                waiting.set()
+            return is_ready
+        return original_take(lock, ready_or_flag, take_fn)
+    monkeypatch.setattr(RWLock, "_take", take)
+    return waiting
+
+
+def _kill_sampler_once_waiting(runner, waiting: threading.Event, record: dict) -> None:
     """SIGKILL the sampler process once the main thread waits for the replay
     buffer's lock (which the sampler then holds)."""
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        frame = sys._current_frames().get(main_thread)
-        while frame is not None and frame.f_code.co_name != "_take":  # RWLock polling for its turn
-            frame = frame.f_back
-        if frame is not None and runner._sampler_process is not None:
-            record["killed_at"] = time.time()
-            os.kill(runner._sampler_process.process.pid, signal.SIGKILL)
-            return
-        time.sleep(0.01)
+    if waiting.wait(120) and runner._sampler_process is not None:
+        record["killed_at"] = time.time()
+        os.kill(runner._sampler_process.process.pid, signal.SIGKILL)
 
 
-def test_a_sampler_killed_holding_the_replay_lock_does_not_hang_the_optimizer(semaphore_names):
+def test_a_sampler_killed_holding_the_replay_lock_does_not_hang_the_optimizer(semaphore_names, monkeypatch):
     runner = make_runner(algo=SlowDQN, delay_s=0.05, updates_per_sync=8, ReplayBufferCls=SlowAppendBuffer,
         min_steps_learn=32, n_steps=100_000)  # the optimizer is still updating when an append takes the lock
     record = {}
-    threading.Thread(target=_kill_sampler_while_waiting_on_the_lock,
-        args=(runner, threading.get_ident(), record), daemon=True).start()
+    threading.Thread(target=_kill_sampler_once_waiting, args=(runner, flag_main_thread_waiting(monkeypatch),
+        record), daemon=True).start()
     with pytest.raises(AsyncProcessFailure, match=r"AsyncRl sampler process \(pid \d+\) died"):
         train(runner)
     assert time.time() - record["killed_at"] < 5

@@ -1,9 +1,9 @@
-"""``rlpyt.algos.base.clip_gradients``: torch's ``clip_grad_norm_`` with
+"""``rlpyt.algos.gradients.clip_gradients``: torch's ``clip_grad_norm_`` with
 less Python per call, bitwise the same norms and clipped gradients."""
 import pytest
 import torch
 
-from rlpyt.algos.base import clip_gradients
+from rlpyt.algos.gradients import clip_gradients
 
 
 def params_with_grads(dtypes, seed: int = 0) -> list:

@@ -10,6 +10,7 @@ samples, TD3's target smoothing) match eager's with inductor's
 seconds with inductor's cache warm, ~30 s cold on this 2-core machine);
 the others compile several and are marked slow.
 """
+import copy
 import warnings
 
 import numpy as np
@@ -17,12 +18,15 @@ import pytest
 import torch
 import torch._inductor.config
 
+from rlpyt.agents.dqn.catdqn_agent import CatDqnAgent
 from rlpyt.agents.dqn.dqn_agent import DqnAgent
 from rlpyt.agents.dqn.r2d1_agent import R2d1Agent
 from rlpyt.agents.pg.categorical import CategoricalPgAgent
 from rlpyt.agents.qpg.sac_agent import SacAgent
 from rlpyt.agents.qpg.td3_agent import Td3Agent
 from rlpyt.algos.compile import CompiledMethod
+from rlpyt.algos.compiled_step import CompiledGradientStep, unsupported
+from rlpyt.algos.dqn.cat_dqn import CategoricalDQN
 from rlpyt.algos.dqn.dqn import DQN
 from rlpyt.algos.dqn.r2d1 import R2D1
 from rlpyt.algos.pg.a2c import A2C
@@ -66,13 +70,22 @@ def train(make_algo, make_agent, env: dict, compile: bool, batch_T: int = 16, ba
     return opt_info, agent.state_dict(), algo
 
 
-def assert_compiled_equals_eager(make_algo, make_agent, env: dict, **kwargs) -> None:
-    """Eager and compiled training from the same seed agree within ``TOLERANCE``."""
+def assert_compiled_equals_eager(make_algo, make_agent, env: dict, whole_step: bool = False,
+        **kwargs) -> None:
+    """Eager and compiled training from the same seed agree within
+    ``TOLERANCE``. ``whole_step``: every update after the first (which
+    creates the optimizer's state) ran as one compiled gradient step; else
+    the ``compiled_methods`` were compiled."""
     with torch._inductor.config.patch(fallback_random=True):
         compiled_info, compiled_state, algo = train(make_algo, make_agent, env, compile=True, **kwargs)
-    for name in algo.compiled_methods:
-        method = getattr(algo, name)
-        assert isinstance(method, CompiledMethod) and method.compile_seconds > 0, name
+    if whole_step:
+        assert isinstance(algo.compiled_step, CompiledGradientStep)
+        assert algo.compiled_step.calls == N_UPDATES - 1
+    else:
+        assert algo.compiled_step is None
+        for name in algo.compiled_methods:
+            assert isinstance(getattr(algo, name), CompiledMethod), name
+    assert algo.compile_seconds > 0
     eager_info, eager_state, _ = train(make_algo, make_agent, env, compile=False, **kwargs)
     assert eager_info._fields == compiled_info._fields
     for field, eager, compiled in zip(eager_info._fields, eager_info, compiled_info):
@@ -97,14 +110,22 @@ def test_dqn_compiled_equals_eager():
     assert_compiled_equals_eager(
         lambda compile: DQN(batch_size=16, min_steps_learn=0, replay_size=200, target_update_interval=3,
             compile=compile),
-        lambda: DqnAgent(model_kwargs=SMALL), CARTPOLE)
+        lambda: DqnAgent(model_kwargs=SMALL), CARTPOLE, whole_step=True)
+
+
+@pytest.mark.slow
+def test_categorical_dqn_compiled_equals_eager():
+    assert_compiled_equals_eager(
+        lambda compile: CategoricalDQN(batch_size=16, min_steps_learn=0, replay_size=200, target_update_interval=3,
+            compile=compile),
+        lambda: CatDqnAgent(n_atoms=11, model_kwargs=SMALL), CARTPOLE, whole_step=True)
 
 
 @pytest.mark.slow
 def test_ppo_compiled_equals_eager():
     assert_compiled_equals_eager(
         lambda compile: PPO(minibatches=2, epochs=5, gae_lambda=0.95, normalize_advantage=True, compile=compile),
-        lambda: CategoricalPgAgent(model_kwargs=SMALL), CARTPOLE, fill_itrs=1)
+        lambda: CategoricalPgAgent(model_kwargs=SMALL), CARTPOLE, whole_step=True, fill_itrs=1)
 
 
 @pytest.mark.slow
@@ -134,7 +155,74 @@ def test_r2d1_compiled_equals_eager():
             replay_size=400, min_steps_learn=0, target_update_interval=2, prioritized_replay=False,
             compile=compile),
         lambda: R2d1Agent(model_kwargs=dict(hidden_sizes=[8], lstm_size=8)),
-        dict(EnvCls=make_memory_env, env_kwargs=dict(length=3)), batch_T=6, batch_B=4, fill_itrs=4)
+        dict(EnvCls=make_memory_env, env_kwargs=dict(length=3)), whole_step=True, batch_T=6, batch_B=4,
+        fill_itrs=4)
+
+
+@pytest.mark.slow
+def test_adamw_weight_decay_in_the_compiled_step_equals_eager():
+    assert_compiled_equals_eager(
+        lambda compile: PPO(minibatches=2, epochs=5, OptimCls=torch.optim.AdamW,
+            optim_kwargs=dict(weight_decay=0.5), compile=compile),
+        lambda: CategoricalPgAgent(model_kwargs=SMALL), CARTPOLE, whole_step=True, fill_itrs=1)
+
+
+def ppo_reloading_its_optimizer(compile: bool) -> tuple:
+    """``(agent state, optimizer state, algo)`` after two PPO iterations,
+    each followed by reloading a deep copy of the optimizer's state (new
+    state tensors, as a resumed run has)."""
+    set_seed(0)
+    algo, agent = PPO(minibatches=2, epochs=2, compile=compile), CategoricalPgAgent(model_kwargs=SMALL)
+    sampler = SerialSampler(batch_T=16, batch_B=2, max_decorrelation_steps=0, **CARTPOLE)
+    sampler.initialize(agent, seed=0, bootstrap_value=True)
+    algo.initialize(agent, n_itr=10, batch_spec=sampler.batch_spec)
+    for itr in range(2):
+        agent.sample_mode(itr)
+        samples = sampler.obtain_samples(itr)[0]
+        agent.train_mode(itr)
+        algo.optimize_agent(itr, samples)
+        algo.load_optim_state_dict(copy.deepcopy(algo.optim_state_dict()))
+    sampler.shutdown()
+    return agent.state_dict(), algo.optim_state_dict(), algo
+
+
+@pytest.mark.slow
+def test_compiled_step_follows_a_reloaded_optimizer_state():
+    compiled_agent, compiled_optim, algo = ppo_reloading_its_optimizer(compile=True)
+    assert algo.compiled_step.calls == 7
+    eager_agent, eager_optim, _ = ppo_reloading_its_optimizer(compile=False)
+    assert all(float(state["step"]) == 8 for state in compiled_optim["state"].values())
+    for eager, compiled in ((eager_agent, compiled_agent), (eager_optim, compiled_optim)):
+        flat_eager, flat_compiled = flatten(eager), flatten(compiled)
+        assert flat_eager.keys() == flat_compiled.keys()
+        for name, value in flat_eager.items():
+            torch.testing.assert_close(flat_compiled[name], value, rtol=TOLERANCE, atol=TOLERANCE, msg=name)
+
+
+def test_optimizers_the_compiled_step_cannot_take_keep_the_compiled_loss():
+    params = [torch.nn.Parameter(torch.zeros(2)), torch.nn.Parameter(torch.zeros(2))]
+    assert unsupported(torch.optim.Adam(params)) is None
+    assert unsupported(torch.optim.AdamW(params, weight_decay=0.1)) is None
+    assert "RMSprop is not Adam" in unsupported(torch.optim.RMSprop(params))
+    assert "amsgrad=True" in unsupported(torch.optim.Adam(params, amsgrad=True))
+    assert "2 parameter groups" in unsupported(torch.optim.Adam([{"params": params[:1]}, {"params": params[1:]}]))
+    opt_info, _, algo = train(lambda compile: DQN(batch_size=16, min_steps_learn=0, replay_size=200,
+        OptimCls=torch.optim.RMSprop, compile=compile), lambda: DqnAgent(model_kwargs=SMALL), CARTPOLE,
+        compile=True)
+    assert algo.compiled_step is None and isinstance(algo.loss, CompiledMethod)
+    assert len(opt_info.loss) == N_UPDATES
+
+
+def test_cpu_compilation_takes_tanh_from_an_exponential():
+    """On the CPU the compiled methods pass inductor's decomposed-tanh
+    option (an option torch no longer knew would raise at the first call);
+    the compiled tanh stays within 2e-7 of eager's."""
+    method = CompiledMethod(lambda x: torch.tanh(x) * 2, "tanh", mode=None)
+    assert method.options == {"cpp.use_decompose_tanh": True}
+    x = torch.linspace(-12, 12, 4001)
+    torch.testing.assert_close(method(x), torch.tanh(x) * 2, rtol=0, atol=4e-7)
+    assert method.compile_seconds > 0
+    assert CompiledMethod(torch.tanh, "tanh", mode="reduce-overhead").options is None
 
 
 def test_without_a_compiler_it_warns_and_stays_eager():
@@ -162,7 +250,8 @@ def test_compiled_methods_replace_the_losses_only_when_asked():
 def test_cuda_graph_mode_path_equals_eager(monkeypatch):
     """The "reduce-overhead" branch (CUDA graphs on CUDA; on the CPU torch
     skips the graphs) marks graph steps and clones diagnostics: same results."""
-    monkeypatch.setattr("rlpyt.algos.compile.compile_mode", lambda device: "reduce-overhead")
+    for module in ("rlpyt.algos.compile", "rlpyt.algos.base"):
+        monkeypatch.setattr(f"{module}.compile_mode", lambda device: "reduce-overhead")
     assert_compiled_equals_eager(
         lambda compile: DQN(batch_size=16, min_steps_learn=0, replay_size=200, target_update_interval=3,
             compile=compile),

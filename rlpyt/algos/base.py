@@ -5,11 +5,14 @@ import functools
 
 import torch
 
-from rlpyt.algos.compile import compile_methods
+from rlpyt.algos.compile import compile_methods, compile_mode, compiler_missing
+from rlpyt.algos.compiled_step import CompiledGradientStep, unsupported
 from rlpyt.algos.data_parallel import average_algo_gradients
+from rlpyt.algos.gradients import backward_clip_step, clip_step
 from rlpyt.replays.async_ import async_replay_class
 from rlpyt.replays.samples import buffer_example, samples_to_buffer
 from rlpyt.utils.checks import check_count, check_flag, check_number
+from rlpyt.utils.logging import logger
 
 _FUSABLE = (torch.optim.Adam, torch.optim.AdamW)
 
@@ -23,42 +26,6 @@ def make_optimizer(OptimCls, params, lr: float, optim_kwargs: dict) -> torch.opt
     if OptimCls in _FUSABLE and "fused" not in kwargs and "foreach" not in kwargs:
         kwargs["fused"] = True
     return OptimCls(params, lr=lr, **kwargs)
-
-
-def backward_clip_step(optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: list,
-        clip_grad_norm: float) -> torch.Tensor:
-    """Backpropagate ``loss``, clip the gradient norm of ``params`` at
-    ``clip_grad_norm`` and step ``optimizer``; returns the norm before
-    clipping (a tensor: no synchronisation here). Every algorithm's gradient
-    step goes through this one function."""
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    return clip_step(optimizer, params, clip_grad_norm)
-
-
-def clip_step(optimizer: torch.optim.Optimizer, params: list, clip_grad_norm: float) -> torch.Tensor:
-    """Clip the gradient norm of ``params`` at ``clip_grad_norm`` and step
-    ``optimizer`` (after a backward that reached them); returns the norm
-    before clipping."""
-    grad_norm = clip_gradients(params, clip_grad_norm)
-    optimizer.step()
-    return grad_norm
-
-
-def clip_gradients(params: list, max_norm: float) -> torch.Tensor:
-    """``torch.nn.utils.clip_grad_norm_(params, max_norm)`` (2-norm; the same
-    arithmetic, so the same numbers) with less Python per call: gradients of
-    one device and dtype, as an agent's are, go straight to the foreach
-    kernels that torch's function groups them for; anything else goes
-    through torch's function. Returns the norm before clipping."""
-    grads = [p.grad for p in params if p.grad is not None]
-    first = grads[0] if grads else None
-    if first is None or any(type(g) is not torch.Tensor or g.device != first.device or g.dtype != first.dtype
-            for g in grads):
-        return torch.nn.utils.clip_grad_norm_(params, max_norm)
-    total_norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads, 2.0)), 2.0)
-    torch._foreach_mul_(grads, torch.clamp(float(max_norm) / (total_norm + 1e-6), max=1.0))
-    return total_norm
 
 
 def optimizer_params(optimizer: torch.optim.Optimizer) -> list:
@@ -89,6 +56,8 @@ class RlAlgorithm:
     update_counter = 0
     compiled_methods = ()
     compile = False
+    whole_step_compiles = False  # one loss, one ``optimizer``: ``loss_step`` may compile the whole step
+    compiled_step = None  # the CompiledGradientStep where compile_update made one
 
     def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
             examples=None, world_size: int = 1, rank: int = 0) -> None:
@@ -108,13 +77,53 @@ class RlAlgorithm:
         all-reduce override it (``rlpyt.algos.data_parallel.JointLoss``)."""
         self.agent.data_parallel()
         average_algo_gradients(self, self.agent, world_size)
+        if self.compiled_step is not None:  # its torch.autograd.grad would skip the averaging hooks
+            self.compiled_step = None
+            compile_methods(self, self.compiled_methods, self.agent.device)
 
     def compile_update(self) -> None:
-        """With ``compile``, compile the ``compiled_methods`` for the agent's
-        device (after the agent moved there); a warning and eager updates
-        where no compiler works."""
-        if self.compile:
-            compile_methods(self, self.compiled_methods, self.agent.device)
+        """With ``compile``, compile the update for the agent's device (after
+        the agent moved there): the whole gradient step in one graph
+        (``rlpyt.algos.compiled_step``) where ``whole_step_compiles`` and the
+        device (the CPU; CUDA has CUDA graphs) and optimizer allow it, else
+        the ``compiled_methods``; a warning and eager updates where no
+        compiler works."""
+        if not self.compile:
+            return
+        device = self.agent.device
+        if self.whole_step_compiles and compile_mode(device) is None and compiler_missing(device) is None:
+            reason = unsupported(self.optimizer)
+            if reason is None:
+                self.compiled_step = CompiledGradientStep(self.loss, self.optimizer, self.clip_grad_norm,
+                    type(self).__name__)
+                return
+            logger.log(f"{type(self).__name__}(compile=True): the loss is compiled, the optimizer's step "
+                f"stays eager ({reason})")
+        compile_methods(self, self.compiled_methods, device)
+
+    @property
+    def compile_seconds(self) -> float | None:
+        """Seconds the compiled update took to compile at its first calls
+        (None before they happened or without ``compile``)."""
+        compiled = [self.compiled_step] if self.compiled_step is not None else [
+            getattr(self, name) for name in self.compiled_methods]
+        seconds = [c.compile_seconds for c in compiled if getattr(c, "compile_seconds", None) is not None]
+        return sum(seconds) if seconds else None
+
+    def loss_step(self, *inputs) -> tuple:
+        """``(outputs, grad_norm)``: ``self.loss(*inputs)``, whose first
+        output is the loss (returned detached), and one step of
+        ``self.optimizer`` on it: backward, gradients clipped at
+        ``clip_grad_norm``, the optimizer's step; ``grad_norm`` is the norm
+        before clipping. With ``compile`` the whole step may be one compiled
+        graph (``compile_update``), from the optimizer's second step on."""
+        step = self.compiled_step
+        if step is not None and step.ready():
+            return step(*inputs)
+        outputs = self.loss(*inputs)
+        grad_norm = backward_clip_step(self.optimizer, outputs[0], optimizer_params(self.optimizer),
+            self.clip_grad_norm)
+        return (outputs[0].detach(), *outputs[1:]), grad_norm
 
     def optim_state_dict(self) -> dict:
         """The optimizer's state, for snapshots."""
@@ -341,12 +350,10 @@ class ReplayAlgorithm(RlAlgorithm):
     def update_itr_hyperparams(self, itr: int) -> None:
         """Hook: anneal per-iteration hyperparameters after the updates."""
 
-    def step_optimizer(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, params=None) -> torch.Tensor:
-        """``backward_clip_step`` at ``clip_grad_norm`` over ``params`` (None:
-        the optimizer's own, without walking the modules again); returns the
-        norm before clipping."""
-        params = optimizer_params(optimizer) if params is None else params
-        return backward_clip_step(optimizer, loss, params, self.clip_grad_norm)
+    def step_optimizer(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> torch.Tensor:
+        """``backward_clip_step`` of ``optimizer``'s parameters at
+        ``clip_grad_norm``; returns the norm before clipping."""
+        return backward_clip_step(optimizer, loss, optimizer_params(optimizer), self.clip_grad_norm)
 
     def clip_step(self, optimizer: torch.optim.Optimizer) -> torch.Tensor:
         """``clip_step`` of ``optimizer``'s parameters at ``clip_grad_norm``

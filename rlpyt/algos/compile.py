@@ -5,10 +5,15 @@ QPG algorithms ``q_loss`` and ``mu_loss`` / ``pi_loss``) in
 ``compiled_methods``; with ``compile=True`` each is replaced on the instance
 by ``torch.compile`` of it, so that the model's forward pass, the loss and
 (through AOTAutograd) the backward pass run as generated kernels. On CUDA the
-mode is "reduce-overhead" (CUDA graphs). The optimizer step stays the fused
-Adam kernel ``make_optimizer`` builds: it already updates every parameter in
-one kernel, and compiling it would recompile whenever a schedule changes the
-learning rate. Where no compiler works (no C++ compiler for inductor's CPU
+mode is "reduce-overhead" (CUDA graphs). On the CPU inductor's option
+``cpp.use_decompose_tanh`` computes tanh from one exponential: inductor's
+default tanh (SLEEF's) is the largest kernel of a tanh MLP's forward pass,
+about 4x the decomposed one once the compiled call's own overhead is taken
+off (benchmarks/inductor_kernels.py), and the two differ from eager's tanh
+by at most 2e-7. The
+optimizer step stays the fused Adam kernel ``make_optimizer`` builds: it
+already updates every parameter in one kernel, and compiling it would
+recompile whenever a schedule changes the learning rate. Where no compiler works (no C++ compiler for inductor's CPU
 code, no Triton for CUDA, a Python that TorchDynamo does not support) the
 algorithm warns, naming what is missing, and stays eager.
 """
@@ -49,6 +54,12 @@ def compile_mode(device: torch.device) -> str | None:
     return "reduce-overhead" if device.type == "cuda" else None
 
 
+def cpu_inductor_options() -> dict:
+    """Inductor's options for CPU code: tanh from one exponential (see the
+    module's docstring)."""
+    return {"cpp.use_decompose_tanh": True}
+
+
 class CompiledMethod:
     """``torch.compile`` of one bound method. The first call (when the
     compilation happens) is timed and its duration logged, so a run's log
@@ -64,7 +75,8 @@ class CompiledMethod:
         self.name = name
         self.mode = mode
         self.compile_seconds = None
-        self._compiled = torch.compile(method, mode=mode)
+        self.options = None if mode else cpu_inductor_options()
+        self._compiled = torch.compile(method, mode=mode, options=self.options)
 
     def __call__(self, *args, **kwargs):
         """The compiled method's outputs (compiling at the first call)."""

@@ -47,6 +47,7 @@ class DQN(ReplayAlgorithm):
     OptInfoCls = OptInfo
     bootstrap_value = False
     compiled_methods = ("loss",)
+    whole_step_compiles = True
 
     def __init__(self, discount: float = 0.99, batch_size: int = 32, min_steps_learn: int = int(5e4),
             delta_clip: float | None = 1.0, replay_size: int = int(1e6), replay_ratio: float = 8,
@@ -111,11 +112,10 @@ class DQN(ReplayAlgorithm):
 
     def update(self, samples, opt_info: dict) -> None:
         """One step on the TD loss; new priorities with prioritized replay."""
-        loss, td_abs_errors = self.loss(samples)
-        grad_norm = self.step_optimizer(self.optimizer, loss)
+        (loss, td_abs_errors), grad_norm = self.loss_step(samples)
         if self.prioritized_replay:
             self.replay_buffer.update_batch_priorities(td_abs_errors)
-        opt_info["loss"].append(loss.detach())
+        opt_info["loss"].append(loss)
         opt_info["gradNorm"].append(grad_norm)
         opt_info["tdAbsErr"].append(td_abs_errors[::8])  # a subsample keeps logging cheap
 

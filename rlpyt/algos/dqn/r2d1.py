@@ -155,11 +155,10 @@ class R2D1(DQN):
 
     def update(self, samples, opt_info: dict) -> None:
         """One step on the sequence loss; new sequence priorities."""
-        loss, td_abs_errors, priorities = self.loss(samples)
-        grad_norm = self.step_optimizer(self.optimizer, loss, self.agent.parameters())
+        (loss, td_abs_errors, priorities), grad_norm = self.loss_step(samples)
         if self.prioritized_replay:
             self.replay_buffer.update_batch_priorities(priorities)
-        opt_info["loss"].append(loss.detach())
+        opt_info["loss"].append(loss)
         opt_info["gradNorm"].append(grad_norm)
         opt_info["tdAbsErr"].append(td_abs_errors[::8])
         opt_info["priority"].append(priorities)

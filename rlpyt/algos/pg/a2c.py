@@ -32,8 +32,7 @@ class A2C(PolicyGradientAlgo):
 
     def optimize_agent(self, itr: int, samples) -> OptInfo:
         """One gradient step on the whole batch."""
-        loss, entropy, perplexity = self.loss(samples)
-        grad_norm = self.clip_and_step(loss)
+        (loss, entropy, perplexity), grad_norm = self.loss_step(samples)
         self.update_obs_rms(samples, None if self.mid_batch_reset else valid_from_done(samples.env.done))
         return OptInfo(loss=[loss.item()], gradNorm=[float(grad_norm)],
             entropy=[entropy.item()], perplexity=[perplexity.item()])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 
 from rlpyt.agents.base import AgentInputs
-from rlpyt.algos.base import RlAlgorithm, backward_clip_step, make_optimizer
+from rlpyt.algos.base import RlAlgorithm, make_optimizer
 from rlpyt.algos.utils import discount_return, generalized_advantage_estimation, valid_from_done
 from rlpyt.utils.buffer import buffer_method, numpify_buffer
 from rlpyt.utils.checks import check_flag, check_number
@@ -66,8 +66,7 @@ class PolicyGradientAlgo(RlAlgorithm):
         self.batch_spec = batch_spec
         self.mid_batch_reset = mid_batch_reset
         self._batch_size = batch_spec.size
-        self._params = list(agent.parameters())
-        self.optimizer = make_optimizer(self.OptimCls, self._params, self.learning_rate, self.optim_kwargs)
+        self.optimizer = make_optimizer(self.OptimCls, agent.parameters(), self.learning_rate, self.optim_kwargs)
         if self.initial_optim_state_dict is not None:
             self.optimizer.load_state_dict(self.initial_optim_state_dict)
         self.compile_update()
@@ -135,8 +134,7 @@ class PolicyGradientAlgo(RlAlgorithm):
             advantage = (advantage - mean) / (std + 1e-6)
         return return_, advantage, valid
 
-    def clip_and_step(self, loss: torch.Tensor) -> torch.Tensor:
-        """``backward_clip_step`` on the agent's parameters; returns the norm."""
-        grad_norm = backward_clip_step(self.optimizer, loss, self._params, self.clip_grad_norm)
+    def loss_step(self, *inputs) -> tuple:
+        """``RlAlgorithm.loss_step``, counted in ``update_counter``."""
         self.update_counter += 1
-        return grad_norm
+        return super().loss_step(*inputs)

@@ -31,6 +31,7 @@ class PPO(PolicyGradientAlgo):
 
     opt_info_fields = tuple(OptInfo._fields)
     compiled_methods = ("loss",)
+    whole_step_compiles = True
 
     def __init__(self, discount: float = 0.99, learning_rate: float = 0.001,
             value_loss_coeff: float = 1.0, entropy_loss_coeff: float = 0.01,
@@ -87,9 +88,8 @@ class PPO(PolicyGradientAlgo):
             for start in range(0, mb_size * self.minibatches, mb_size):
                 minibatch = loss_inputs if perm is None else buffer_func(loss_inputs, torch.index_select, dim,
                     perm[start:start + mb_size])
-                loss, entropy, pi_loss, value_loss, ratio, step_entropy = self.loss(*minibatch)
-                grad_norm = self.clip_and_step(loss)
-                stats.append((loss.detach(), grad_norm, entropy, pi_loss, value_loss))
+                (loss, entropy, pi_loss, value_loss, ratio, step_entropy), grad_norm = self.loss_step(*minibatch)
+                stats.append((loss, grad_norm, entropy, pi_loss, value_loss))
                 ratios.append(ratio)
                 entropies.append(step_entropy)
                 valids.append(minibatch.valid)
