@@ -125,6 +125,15 @@ def algo_agent_sampler(name: str):
     raise ValueError(f"unknown run {name!r}")
 
 
+def state_saving_run(name: str, state_dir: str) -> None:
+    """A two-rank ``StateSavingSyncRl`` run of ``algo_agent_sampler(name)``
+    for 192 steps, each rank's final state saved in ``state_dir``."""
+    algo, agent, sampler = algo_agent_sampler(name)
+    runner = StateSavingSyncRl(algo=algo, agent=agent, sampler=sampler, n_steps=192, seed=3,
+        affinity=[ONE_THREAD, ONE_THREAD], log_interval_steps=64, state_dir=state_dir)
+    runner.train()
+
+
 def cartpole_batch(n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """A fixed batch of ``n`` CartPole agent inputs (observation, prev_action, prev_reward)."""
     generator = torch.Generator().manual_seed(123)

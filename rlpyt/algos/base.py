@@ -83,11 +83,11 @@ class RlAlgorithm:
 
     def compile_update(self) -> None:
         """With ``compile``, compile the update for the agent's device (after
-        the agent moved there): the whole gradient step in one graph
-        (``rlpyt.algos.compiled_step``) where ``whole_step_compiles`` and the
-        device (the CPU; CUDA has CUDA graphs) and optimizer allow it, else
-        the ``compiled_methods``; a warning and eager updates where no
-        compiler works."""
+        the agent moved there): loss, gradients and clipping in one graph,
+        then the fused Adam kernel (``rlpyt.algos.compiled_step``), where
+        ``whole_step_compiles`` and the device (the CPU; CUDA has CUDA
+        graphs) and optimizer allow it, else the ``compiled_methods``; a
+        warning and eager updates where no compiler works."""
         if not self.compile:
             return
         device = self.agent.device
@@ -115,8 +115,9 @@ class RlAlgorithm:
         output is the loss (returned detached), and one step of
         ``self.optimizer`` on it: backward, gradients clipped at
         ``clip_grad_norm``, the optimizer's step; ``grad_norm`` is the norm
-        before clipping. With ``compile`` the whole step may be one compiled
-        graph (``compile_update``), from the optimizer's second step on."""
+        before clipping. With ``compile`` all but the optimizer's kernel may
+        be one compiled graph (``compile_update``), from the optimizer's
+        second step on."""
         step = self.compiled_step
         if step is not None and step.ready():
             return step(*inputs)
