@@ -10,12 +10,11 @@ mode is "reduce-overhead" (CUDA graphs). On the CPU inductor's option
 default tanh (SLEEF's) is the largest kernel of a tanh MLP's forward pass,
 about 4x the decomposed one once the compiled call's own overhead is taken
 off (benchmarks/inductor_kernels.py), and the two differ from eager's tanh
-by at most 2e-7. The
-optimizer step stays the fused Adam kernel ``make_optimizer`` builds: it
-already updates every parameter in one kernel, and compiling it would
-recompile whenever a schedule changes the learning rate. Where no compiler works (no C++ compiler for inductor's CPU
-code, no Triton for CUDA, a Python that TorchDynamo does not support) the
-algorithm warns, naming what is missing, and stays eager.
+by at most 2e-7. The optimizer step stays the fused Adam kernel
+``make_optimizer`` builds (``rlpyt.algos.compiled_step`` calls that kernel
+after its graph). Where no compiler works (no C++ compiler for inductor's
+CPU code, no Triton for CUDA, a Python that TorchDynamo does not support)
+the algorithm warns, naming what is missing, and stays eager.
 """
 from __future__ import annotations
 
