@@ -204,15 +204,14 @@ def sac_updates(data_parallel: bool) -> tuple[dict, dict, int, list]:
         samples, _ = sampler.obtain_samples(itr)
         n_updates += len(algo.optimize_agent(itr, samples).q1Loss)
     sampler.shutdown()
+    if data_parallel:
+        algo.end_data_parallel()
     return agent.state_dict(), algo.optim_state_dict(), n_updates, buckets
 
 
 def sac_data_parallel_rank(init_method: str, out_path: str) -> None:
     """``sac_updates(data_parallel=True)`` in a process group of one rank,
-    saved to ``out_path``. A process of its own: a DistributedDataParallel
-    left to the test process's garbage collector can deadlock there (the
-    gloo group's destructor, run under the GIL, waits for its worker thread,
-    which waits for the GIL)."""
+    saved to ``out_path``, in a process of its own as a SyncRl rank's."""
     import torch.distributed as dist
 
     torch.set_num_threads(1)

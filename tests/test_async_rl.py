@@ -298,7 +298,8 @@ def test_an_optimizer_error_ends_the_sampler_process(semaphore_names):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sampler,seed", [("serial", 0), pytest.param("cpu", 2, marks=pytest.mark.extended)])  # the synchronous test's seeds
+@pytest.mark.extended  # AsyncRl's learning by default: tests/test_r2d1_async.py's R2D1 remembering its cue
+@pytest.mark.parametrize("sampler,seed", [("serial", 0), ("cpu", 2)])  # the synchronous test's seeds
 def test_async_dqn_solves_cartpole_like_the_synchronous_test(sampler, seed, read_progress):
     """The synchronous test's settings (examples/dqn_cartpole.py) and
     threshold, an evaluation of 475, within the run (50k steps, rounded up

@@ -11,6 +11,9 @@ seconds with inductor's cache warm, ~30 s cold on this 2-core machine);
 the others compile several and are marked slow.
 """
 import copy
+import os
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -38,6 +41,8 @@ from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.seed import set_seed
 from tests.memory_env import make_memory_env
 from tests.torch_threads import one_torch_thread  # noqa: F401
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 TOLERANCE = 1e-4
 N_UPDATES = 10
@@ -256,3 +261,16 @@ def test_cuda_graph_mode_path_equals_eager(monkeypatch):
         lambda compile: DQN(batch_size=16, min_steps_learn=0, replay_size=200, target_update_interval=3,
             compile=compile),
         lambda: DqnAgent(model_kwargs=SMALL), CARTPOLE)
+
+
+def test_importing_the_library_leaves_the_compiler_unimported():
+    """TorchDynamo's imports take seconds, paid by every process that imports
+    an algorithm (spawned ranks and samplers included) unless it compiles."""
+    modules = ["rlpyt.algos.pg.ppo", "rlpyt.algos.pg.a2c", "rlpyt.algos.dqn.r2d1", "rlpyt.algos.dqn.cat_dqn",
+        "rlpyt.algos.qpg.sac", "rlpyt.algos.qpg.td3", "rlpyt.runners.minibatch_rl", "rlpyt.runners.sync_rl",
+        "rlpyt.runners.async_rl", "rlpyt.samplers.parallel.cpu.sampler"]
+    code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + (
+        "print(sorted(m for m in sys.modules if m.startswith(('torch._dynamo', 'torch._inductor'))))")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=REPO, env=dict(os.environ, PYTHONPATH=REPO)).stdout
+    assert output.strip() == "[]"

@@ -56,6 +56,7 @@ def test_sac_with_a_wait_reset_collector_reaches_minus_200_within_20k_steps(read
     assert steps is not None and steps <= 20_000, f"eval returns {returns}"
 
 
+@pytest.mark.extended  # DDPG's and SAC's learning tests cover the actor-critic machinery by default
 def test_td3_reaches_minus_250_within_30k_steps(read_progress, run_example):
     exp_dir = run_example("td3_pendulum", n_steps=9000, log_interval_steps=1000)
     steps, returns = first_solved(read_progress(exp_dir), -250)

@@ -69,9 +69,9 @@ def uninterrupted(tmp_path_factory):
 
 # (kills in order; each dict: RLPYT_TEST_KILL_AT_ITR or RLPYT_TEST_KILL_IN_SAVE)
 KILLS = {
-    "ppo": [dict(RLPYT_TEST_KILL_AT_ITR=7), dict(RLPYT_TEST_KILL_IN_SAVE=4), dict(RLPYT_TEST_KILL_AT_ITR=16)],
+    "ppo": [dict(RLPYT_TEST_KILL_AT_ITR=7), dict(RLPYT_TEST_KILL_IN_SAVE=4)],
     "ppo_lstm": [dict(RLPYT_TEST_KILL_IN_SAVE=2), dict(RLPYT_TEST_KILL_AT_ITR=13)],
-    "dqn": [dict(RLPYT_TEST_KILL_AT_ITR=30), dict(RLPYT_TEST_KILL_IN_SAVE=9), dict(RLPYT_TEST_KILL_AT_ITR=61)],
+    "dqn": [dict(RLPYT_TEST_KILL_AT_ITR=30), dict(RLPYT_TEST_KILL_IN_SAVE=9)],
     "sac": [dict(RLPYT_TEST_KILL_AT_ITR=23), dict(RLPYT_TEST_KILL_IN_SAVE=3)],
 }
 

@@ -183,6 +183,12 @@ class BaseAgent:
         self.broadcast_state()
         self.model = wrap_ddp(unwrap_ddp(self.model), self.device)
 
+    def end_data_parallel(self) -> None:
+        """The trained model(s) unwrapped again (``data_parallel`` undone;
+        ``RlAlgorithm.end_data_parallel`` says why this comes before the
+        process group is destroyed)."""
+        self.model = unwrap_ddp(self.model)
+
     @torch.no_grad()
     def broadcast_state(self) -> None:
         """Copy rank 0's ``state_dict()`` tensors into every rank, in place."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 
 import torch
 
@@ -76,10 +77,26 @@ class RlAlgorithm:
         train beyond the agent's. Algorithms that put a whole update in one
         all-reduce override it (``rlpyt.algos.data_parallel.JointLoss``)."""
         self.agent.data_parallel()
-        average_algo_gradients(self, self.agent, world_size)
+        self._averaging_hooks = average_algo_gradients(self, self.agent, world_size)
         if self.compiled_step is not None:  # its torch.autograd.grad would skip the averaging hooks
             self.compiled_step = None
             compile_methods(self, self.compiled_methods, self.agent.device)
+
+    _averaging_hooks = ()  # the handles of average_algo_gradients's hooks, under data_parallel
+
+    def end_data_parallel(self) -> None:
+        """Undo ``data_parallel`` before the process group goes (SyncRl calls
+        this as each rank ends): plain models, no averaging hooks. Each
+        DistributedDataParallel is released while the group still holds
+        gloo's process group: released after it, its reducer would destroy
+        the process group while holding the GIL, and a gloo worker thread
+        still finishing an all-reduce that a backward pass launched waits
+        for the GIL to free that all-reduce's captured state: a deadlock."""
+        self.agent.end_data_parallel()
+        for handle in self._averaging_hooks:
+            handle.remove()
+        self._averaging_hooks = ()
+        gc.collect()  # a compiled loss's caches keep its DistributedDataParallel in reference cycles
 
     def compile_update(self) -> None:
         """With ``compile``, compile the update for the agent's device (after

@@ -30,7 +30,6 @@ import time
 from typing import Callable
 
 import torch
-import torch._dynamo
 
 from rlpyt.algos.compile import cpu_inductor_options
 from rlpyt.algos.gradients import scale_to_norm
@@ -75,6 +74,8 @@ class CompiledGradientStep:
         self._decoupled = bool(optimizer.param_groups[0].get("decoupled_weight_decay",
             isinstance(optimizer, torch.optim.AdamW)))
         self._compiled = torch.compile(self._step, options=cpu_inductor_options())
+        from torch._dynamo import config  # here, not at the top: seconds of imports that runs without compile skip
+        self._dynamo_config = config
 
     def ready(self) -> bool:
         """Whether every parameter has its optimizer state (after the first step)."""
@@ -83,7 +84,7 @@ class CompiledGradientStep:
 
     def __call__(self, *inputs) -> tuple:
         """``(outputs, grad_norm)`` of one compiled gradient step."""
-        config = torch._dynamo.config
+        config = self._dynamo_config
         tracing = config.trace_autograd_ops
         config.trace_autograd_ops = True  # torch.autograd.grad in the graph
         try:

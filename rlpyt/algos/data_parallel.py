@@ -41,17 +41,15 @@ class JointLoss(torch.nn.Module):
         return self.loss_fn(*args, **kwargs)
 
 
-def average_algo_gradients(algo, agent, world_size: int) -> None:
+def average_algo_gradients(algo, agent, world_size: int) -> list:
     """Average over the ranks, during backward, the gradients of parameters
     that the algorithm's optimizers train and the agent does not hold:
-    data-parallel models average their own."""
+    data-parallel models average their own. Returns the hooks' handles."""
     agent_params = {id(p) for p in agent.parameters()}
     optimizers = [v for v in vars(algo).values() if isinstance(v, torch.optim.Optimizer)]
-    for optimizer in optimizers:
-        for group in optimizer.param_groups:
-            for param in group["params"]:
-                if id(param) not in agent_params and param.requires_grad:
-                    param.register_post_accumulate_grad_hook(_AverageGradient(world_size))
+    return [param.register_post_accumulate_grad_hook(_AverageGradient(world_size))
+        for optimizer in optimizers for group in optimizer.param_groups for param in group["params"]
+        if id(param) not in agent_params and param.requires_grad]
 
 
 class _AverageGradient:

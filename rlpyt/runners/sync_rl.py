@@ -171,13 +171,6 @@ class SyncRlMixin:
             for spawned in self._spawned:
                 spawned.process.join(self.timeout_s)
             self.check_ranks()
-        except KeyboardInterrupt:
-            raise
-        except BaseException as error:
-            failure = self._wait_for_failure()
-            if failure is None:
-                raise
-            raise failure from error
         finally:
             for spawned in self._spawned:
                 spawned.stop()
@@ -198,6 +191,17 @@ class SyncRlMixin:
         if not payload_pipe.send(payload):
             process.join(_STOP_WAIT_S)
             raise spawned.failure() or RankFailure(rank, "the process ended while starting")
+
+    def _raise_cause(self, error: BaseException) -> None:
+        """Raise what rank 0's ``error`` came from: a spawned rank's failure
+        reported within a few seconds (rank 0's error followed from it),
+        else ``error`` itself (also Ctrl-C, and a RankFailure already found)."""
+        if isinstance(error, (KeyboardInterrupt, RankFailure)) or not self._spawned:
+            raise error
+        failure = self._wait_for_failure()
+        if failure is None:
+            raise error
+        raise failure from error
 
     def _wait_for_failure(self) -> RankFailure | None:
         """A spawned rank's failure reported within a few seconds, else None
@@ -230,12 +234,18 @@ class SyncRlMixin:
         if cuda_idx is not None:
             torch.cuda.set_device(cuda_idx)
         backend = self.backend or ("gloo" if cuda_idx is None else "nccl")
-        dist.init_process_group(backend, init_method=init_method, rank=rank, world_size=world_size,
-            timeout=datetime.timedelta(seconds=self.timeout_s))
+        joined = False
         try:
+            dist.init_process_group(backend, init_method=init_method, rank=rank, world_size=world_size,
+                timeout=datetime.timedelta(seconds=self.timeout_s))
+            joined = True
             super().train()
+        except BaseException as error:  # its cause found while the other ranks still wait in the process group
+            self._raise_cause(error)
         finally:
-            dist.destroy_process_group()
+            if joined:
+                self.algo.end_data_parallel()
+                dist.destroy_process_group()
 
     def startup(self) -> int:
         """Also make the training data-parallel (``algo.data_parallel``:

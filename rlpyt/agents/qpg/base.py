@@ -191,6 +191,11 @@ class QpgAgentBase(BaseAgent):
         super().data_parallel()
         self._ddp_q_models = wrap_ddp(EveryModel(self.q_models), self.device)
 
+    def end_data_parallel(self) -> None:
+        """Also drop the data-parallel Q models."""
+        super().end_data_parallel()
+        self._ddp_q_models = None
+
     def _trained_q_models(self):
         """The data-parallel Q models while they take gradients; the plain
         ones otherwise (frozen under the policy loss: nothing to average,

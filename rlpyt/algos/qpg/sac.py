@@ -106,6 +106,11 @@ class SAC(QpgAlgoBase):
         self.agent.broadcast_state()
         self._joint_loss = wrap_ddp(unwrap_ddp(self._joint_loss), self.agent.device)
 
+    def end_data_parallel(self) -> None:
+        """The joint loss unwrapped again."""
+        self._joint_loss = unwrap_ddp(self._joint_loss)
+        super().end_data_parallel()
+
     def _target_entropy_value(self) -> float | None:
         if self.fixed_alpha is not None:
             return None
