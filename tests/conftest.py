@@ -12,6 +12,10 @@
 - ``no_child_process_left`` (every test): a multiprocessing child still
   running 5 s after a test ends is killed and fails that test, instead of
   failing the later tests that check they leave no process behind.
+
+Started with Ctrl-C ignored (as a shell starts a background job), the suite
+takes Ctrl-C back for the processes it starts (``pytest_configure``): the
+Ctrl-C tests interrupt children, which inherit an ignored Ctrl-C.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import csv
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +45,13 @@ _EXAMPLE_DRIVER = (
 
 
 CHILD_GRACE_S = 5
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C handled in this process, so that the processes the tests start
+    (which inherit an ignored Ctrl-C, not a handled one) take it."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
