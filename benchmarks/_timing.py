@@ -2,6 +2,8 @@
 benchmark: ``make bench`` skips files starting with an underscore)."""
 from __future__ import annotations
 
+import itertools
+import statistics
 import time
 from typing import Callable
 
@@ -17,3 +19,32 @@ def steps_per_second(fn: Callable[[], object], seconds: float, steps_per_call: i
         fn()
         steps += steps_per_call
     return steps / (time.perf_counter() - start)
+
+
+def alternating_rates(runs: dict, rounds: int, units: int, steps_per_unit: int) -> dict:
+    """Median steps per second of each ``run(units)`` in ``runs`` (name ->
+    function of a number of units) over ``rounds`` rounds that alternate
+    between them, so that every variant sees the same machine load."""
+    rates = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run(units)
+            rates[name].append(units * steps_per_unit / (time.perf_counter() - start))
+    return {name: statistics.median(r) for name, r in rates.items()}
+
+
+def training_loop(sampler, agent, algo) -> Callable[[int], None]:
+    """``run(n)``: ``n`` more iterations of an initialized sampler, agent and
+    algorithm, as the runner makes them (sampling, then optimization;
+    no logging)."""
+    itrs = itertools.count()
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            itr = next(itrs)
+            agent.sample_mode(itr)
+            samples, _ = sampler.obtain_samples(itr)
+            agent.train_mode(itr)
+            algo.optimize_agent(itr, samples)
+    return run

@@ -18,10 +18,7 @@ stable-baselines3``; ``nan`` without it). Ends with one line for scripts:
 from __future__ import annotations
 
 import argparse
-import itertools
 import math
-import statistics
-import time
 from typing import Callable
 
 import torch
@@ -31,6 +28,7 @@ from rlpyt.algos.pg.ppo import PPO
 from rlpyt.envs.gym import make as gym_make
 from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.seed import set_seed
+from _timing import alternating_rates, training_loop
 
 T, B = 32, 8
 
@@ -46,16 +44,7 @@ def rlpyt_loop(compile: bool) -> tuple[Callable[[int], None], PPO]:
     agent = CategoricalPgAgent()
     sampler.initialize(agent, seed=0, bootstrap_value=True)
     algo.initialize(agent, n_itr=10 ** 6, batch_spec=sampler.batch_spec)
-    itrs = itertools.count()
-
-    def run(n: int) -> None:
-        for _ in range(n):
-            itr = next(itrs)
-            agent.sample_mode(itr)
-            samples, _ = sampler.obtain_samples(itr)
-            agent.train_mode(itr)
-            algo.optimize_agent(itr, samples)
-    return run, algo
+    return training_loop(sampler, agent, algo), algo
 
 
 def sb3_loop() -> Callable[[int], None] | None:
@@ -93,13 +82,8 @@ def main() -> None:
     if not args.no_compile:
         compile_s = algo.compile_seconds or math.nan
     torch.set_num_threads(1)
-    rates = {name: [] for name in loops}
-    for _ in range(args.rounds):
-        for name, run in loops.items():
-            start = time.perf_counter()
-            run(args.itrs)
-            rates[name].append(args.itrs * T * B / (time.perf_counter() - start))
-    rate = {k: statistics.median(rates[k]) if k in rates else math.nan for k in ("ours", "sb3", "compiled")}
+    rates = alternating_rates(loops, rounds=args.rounds, units=args.itrs, steps_per_unit=T * B)
+    rate = {k: rates.get(k, math.nan) for k in ("ours", "sb3", "compiled")}
     print(f"\nPPO CartPole-v1 training loop, env steps/s, median of {args.rounds} alternating rounds of "
         f"{args.itrs} iterations ({args.itrs * T * B} steps), 1 torch thread")
     print("| rlpyt eager | rlpyt compiled | SB3 | eager / SB3 | compiled / SB3 | compile s |")

@@ -20,7 +20,9 @@ diagnostics); "bare" is the same update written as a plain PyTorch loop on
 fixed random tensors (no replay, no framework: the ceiling any
 implementation can approach); "sb3" is SB3's ``train()`` on its own filled
 buffer (needs ``pip install stable-baselines3``; ``nan`` without it);
-"compiled" is ours with ``compile=True`` (its compile time is printed).
+"compiled" is ours with ``compile=True`` (its compile time is printed);
+"ours without replay sampling" (replay families) is ours handed one fixed
+batch for every update: what our update costs beyond the bare loop's.
 An update is one gradient step (of the critic, for SAC and TD3). Each
 variant runs about ``--round_seconds`` per round; rounds alternate between
 the variants so that all see the same machine load; medians are printed,
@@ -34,6 +36,7 @@ then one line per family for scripts:
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import statistics
 import time
@@ -177,6 +180,9 @@ def r2d1_variants(compile: bool, with_bare: bool) -> dict:
     torch.manual_seed(0)
     algo = r2d1_updates.build_r2d1(args, r2d1_updates.make_agent(args.lstm_size, False))
     variants["ours"] = (replay_runner(algo), 1)
+    fixed = r2d1_updates.build_r2d1(args, r2d1_updates.make_agent(args.lstm_size, False))
+    without_replay_sampling(fixed)
+    variants["fixed"] = (replay_runner(fixed), 1)
     if with_bare:
         model = r2d1_updates.make_agent(args.lstm_size, False).model
         target = r2d1_updates.make_agent(args.lstm_size, False).target_model
@@ -201,14 +207,15 @@ def replay_runner(algo) -> Callable:
 
 
 def calibrate(fn: Callable, per_unit: int, round_seconds: float) -> int:
-    """Units per round so that a round lasts about ``round_seconds`` (after
-    two warm-up units: a compiled variant compiles at the first or, where
-    the first update creates the optimizer's state, the second)."""
-    fn(1)
-    fn(1)
+    """Units per round so that a round lasts about ``round_seconds``, timed
+    after four warm-up units: a compiled variant compiles each of its steps
+    at the step's second call, when the optimizer has its state (TD3's
+    policy step, every second update, at the third update)."""
+    for _ in range(4):
+        fn(1)
     start = time.perf_counter()
-    fn(1)
-    seconds = time.perf_counter() - start
+    fn(2)
+    seconds = (time.perf_counter() - start) / 2
     return max(1, round(round_seconds / max(seconds, 1e-6)))
 
 
@@ -232,6 +239,10 @@ def family_variants(family: str, args) -> dict:
     ours = ours_builders()[family]
     fn, per, _algo = ours(False)
     variants["ours"] = (fn, per)
+    if hasattr(_algo, "replay_buffer"):
+        fn, per, fixed = ours(False)
+        without_replay_sampling(fixed)
+        variants["fixed"] = (fn, per)
     bare_fn, bare_per = bare_builders()[family]()
     variants["bare"] = (lambda n: [bare_fn() for _ in range(n)], bare_per)
     if not args.no_sb3 and sb3_available():
@@ -241,6 +252,14 @@ def family_variants(family: str, args) -> dict:
         fn, per, algo = ours(True)
         variants["compiled"] = (fn, per, algo)
     return variants
+
+
+def without_replay_sampling(algo) -> None:
+    """Give ``algo`` one fixed batch, drawn once from its replay buffer, for
+    every update: ours without the replay sampling, the one part of our
+    update that the bare loop does not do."""
+    batch = algo.replay_buffer.sample_batch(algo.replay_batch_size)
+    algo.replay_buffer.iter_batches = lambda batch_size, n: itertools.repeat(batch, n)
 
 
 def sb3_available() -> bool:
@@ -277,19 +296,19 @@ def main() -> None:
         torch.set_num_threads(args.threads)
         rates = time_rounds(variants, args.rounds, args.round_seconds)
         algo = variants.get("compiled", (None, None, None))[2]
-        rows.append((family, {k: rates.get(k, math.nan) for k in ("ours", "bare", "sb3", "compiled")},
+        rows.append((family, {k: rates.get(k, math.nan) for k in ("ours", "bare", "sb3", "compiled", "fixed")},
             float(algo.compile_seconds or 0.0) if algo is not None else math.nan))
         print(f"{family}: done", flush=True)
     print(f"\nGradient updates/s, {args.threads} torch thread(s), median of {args.rounds} alternating rounds")
-    print("| family | ours | bare loop | ours / bare | SB3 | ours / SB3 | compiled | compiled / bare | "
-        "compiled / SB3 | compile s |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| family | ours | bare loop | ours / bare | ours without replay sampling / bare | SB3 | ours / SB3 | "
+        "compiled | compiled / bare | compiled / SB3 | compile s |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for family, r, seconds in rows:
-        print(f"| {family} | {fmt(r['ours'])} | {fmt(r['bare'])} | {r['ours'] / r['bare']:.2f} | {fmt(r['sb3'])} | "
-            f"{r['ours'] / r['sb3']:.2f} | {fmt(r['compiled'])} | {r['compiled'] / r['bare']:.2f} | "
-            f"{r['compiled'] / r['sb3']:.2f} | {seconds:.1f} |")
+        print(f"| {family} | {fmt(r['ours'])} | {fmt(r['bare'])} | {r['ours'] / r['bare']:.2f} | "
+            f"{r['fixed'] / r['bare']:.2f} | {fmt(r['sb3'])} | {r['ours'] / r['sb3']:.2f} | {fmt(r['compiled'])} | "
+            f"{r['compiled'] / r['bare']:.2f} | {r['compiled'] / r['sb3']:.2f} | {seconds:.1f} |")
     for family, r, _ in rows:
-        print(f"RESULT family={family} " + " ".join(f"{k}={v:.1f}" for k, v in r.items()))
+        print(f"RESULT family={family} " + " ".join(f"{k}={r[k]:.1f}" for k in ("ours", "bare", "sb3", "compiled")))
 
 
 if __name__ == "__main__":

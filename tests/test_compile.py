@@ -46,6 +46,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 TOLERANCE = 1e-4
 N_UPDATES = 10
+LOSS_STEPS = {"loss": N_UPDATES - 1}  # one compiled step per update but the first
 SMALL = dict(hidden_sizes=(16,))
 CARTPOLE = dict(EnvCls=gym_make, env_kwargs=dict(id="CartPole-v1"))
 PENDULUM = dict(EnvCls=gym_make, env_kwargs=dict(id="Pendulum-v1"))
@@ -75,19 +76,20 @@ def train(make_algo, make_agent, env: dict, compile: bool, batch_T: int = 16, ba
     return opt_info, agent.state_dict(), algo
 
 
-def assert_compiled_equals_eager(make_algo, make_agent, env: dict, whole_step: bool = False,
+def assert_compiled_equals_eager(make_algo, make_agent, env: dict, compiled_calls: dict | None = None,
         **kwargs) -> None:
     """Eager and compiled training from the same seed agree within
-    ``TOLERANCE``. ``whole_step``: every update after the first (which
-    creates the optimizer's state) ran as one compiled gradient step; else
-    the ``compiled_methods`` were compiled."""
+    ``TOLERANCE``. ``compiled_calls``: the whole steps compiled (name ->
+    how many of the updates ran as that compiled gradient step: all but
+    the first, which creates the optimizers' state); None: the
+    ``compiled_methods`` were compiled."""
     with torch._inductor.config.patch(fallback_random=True):
         compiled_info, compiled_state, algo = train(make_algo, make_agent, env, compile=True, **kwargs)
-    if whole_step:
-        assert isinstance(algo.compiled_step, CompiledGradientStep)
-        assert algo.compiled_step.calls == N_UPDATES - 1
+    if compiled_calls is not None:
+        assert all(isinstance(step, CompiledGradientStep) for step in algo.compiled_steps.values())
+        assert {name: step.calls for name, step in algo.compiled_steps.items()} == compiled_calls
     else:
-        assert algo.compiled_step is None
+        assert algo.compiled_steps == {}
         for name in algo.compiled_methods:
             assert isinstance(getattr(algo, name), CompiledMethod), name
     assert algo.compile_seconds > 0
@@ -115,7 +117,7 @@ def test_dqn_compiled_equals_eager():
     assert_compiled_equals_eager(
         lambda compile: DQN(batch_size=16, min_steps_learn=0, replay_size=200, target_update_interval=3,
             compile=compile),
-        lambda: DqnAgent(model_kwargs=SMALL), CARTPOLE, whole_step=True)
+        lambda: DqnAgent(model_kwargs=SMALL), CARTPOLE, compiled_calls=LOSS_STEPS)
 
 
 @pytest.mark.slow
@@ -123,14 +125,14 @@ def test_categorical_dqn_compiled_equals_eager():
     assert_compiled_equals_eager(
         lambda compile: CategoricalDQN(batch_size=16, min_steps_learn=0, replay_size=200, target_update_interval=3,
             compile=compile),
-        lambda: CatDqnAgent(n_atoms=11, model_kwargs=SMALL), CARTPOLE, whole_step=True)
+        lambda: CatDqnAgent(n_atoms=11, model_kwargs=SMALL), CARTPOLE, compiled_calls=LOSS_STEPS)
 
 
 @pytest.mark.slow
 def test_ppo_compiled_equals_eager():
     assert_compiled_equals_eager(
         lambda compile: PPO(minibatches=2, epochs=5, gae_lambda=0.95, normalize_advantage=True, compile=compile),
-        lambda: CategoricalPgAgent(model_kwargs=SMALL), CARTPOLE, whole_step=True, fill_itrs=1)
+        lambda: CategoricalPgAgent(model_kwargs=SMALL), CARTPOLE, compiled_calls=LOSS_STEPS, fill_itrs=1)
 
 
 @pytest.mark.slow
@@ -143,14 +145,16 @@ def test_a2c_compiled_equals_eager():
 def test_sac_compiled_equals_eager():
     assert_compiled_equals_eager(
         lambda compile: SAC(batch_size=16, min_steps_learn=0, replay_size=200, compile=compile),
-        lambda: SacAgent(model_kwargs=SMALL, q_model_kwargs=SMALL), PENDULUM)
+        lambda: SacAgent(model_kwargs=SMALL, q_model_kwargs=SMALL), PENDULUM,
+        compiled_calls={"update": N_UPDATES - 1})
 
 
 @pytest.mark.slow
 def test_td3_compiled_equals_eager():
     assert_compiled_equals_eager(
         lambda compile: TD3(batch_size=16, min_steps_learn=0, replay_size=200, compile=compile),
-        lambda: Td3Agent(model_kwargs=SMALL, q_model_kwargs=SMALL), PENDULUM)
+        lambda: Td3Agent(model_kwargs=SMALL, q_model_kwargs=SMALL), PENDULUM,
+        compiled_calls={"q": N_UPDATES - 1, "mu": N_UPDATES // 2 - 1})  # the policy every second update
 
 
 @pytest.mark.slow
@@ -160,7 +164,7 @@ def test_r2d1_compiled_equals_eager():
             replay_size=400, min_steps_learn=0, target_update_interval=2, prioritized_replay=False,
             compile=compile),
         lambda: R2d1Agent(model_kwargs=dict(hidden_sizes=[8], lstm_size=8)),
-        dict(EnvCls=make_memory_env, env_kwargs=dict(length=3)), whole_step=True, batch_T=6, batch_B=4,
+        dict(EnvCls=make_memory_env, env_kwargs=dict(length=3)), compiled_calls=LOSS_STEPS, batch_T=6, batch_B=4,
         fill_itrs=4)
 
 
@@ -169,7 +173,7 @@ def test_adamw_weight_decay_in_the_compiled_step_equals_eager():
     assert_compiled_equals_eager(
         lambda compile: PPO(minibatches=2, epochs=5, OptimCls=torch.optim.AdamW,
             optim_kwargs=dict(weight_decay=0.5), compile=compile),
-        lambda: CategoricalPgAgent(model_kwargs=SMALL), CARTPOLE, whole_step=True, fill_itrs=1)
+        lambda: CategoricalPgAgent(model_kwargs=SMALL), CARTPOLE, compiled_calls=LOSS_STEPS, fill_itrs=1)
 
 
 def ppo_reloading_its_optimizer(compile: bool) -> tuple:
@@ -194,7 +198,7 @@ def ppo_reloading_its_optimizer(compile: bool) -> tuple:
 @pytest.mark.slow
 def test_compiled_step_follows_a_reloaded_optimizer_state():
     compiled_agent, compiled_optim, algo = ppo_reloading_its_optimizer(compile=True)
-    assert algo.compiled_step.calls == 7
+    assert algo.compiled_steps["loss"].calls == 7
     eager_agent, eager_optim, _ = ppo_reloading_its_optimizer(compile=False)
     assert all(float(state["step"]) == 8 for state in compiled_optim["state"].values())
     for eager, compiled in ((eager_agent, compiled_agent), (eager_optim, compiled_optim)):
@@ -214,7 +218,7 @@ def test_optimizers_the_compiled_step_cannot_take_keep_the_compiled_loss():
     opt_info, _, algo = train(lambda compile: DQN(batch_size=16, min_steps_learn=0, replay_size=200,
         OptimCls=torch.optim.RMSprop, compile=compile), lambda: DqnAgent(model_kwargs=SMALL), CARTPOLE,
         compile=True)
-    assert algo.compiled_step is None and isinstance(algo.loss, CompiledMethod)
+    assert algo.compiled_steps == {} and isinstance(algo.loss, CompiledMethod)
     assert len(opt_info.loss) == N_UPDATES
 
 
@@ -274,3 +278,12 @@ def test_importing_the_library_leaves_the_compiler_unimported():
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
         cwd=REPO, env=dict(os.environ, PYTHONPATH=REPO)).stdout
     assert output.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_sac_with_a_fixed_temperature_compiled_equals_eager():
+    """Two optimizers in the compiled step (no temperature loss)."""
+    assert_compiled_equals_eager(
+        lambda compile: SAC(batch_size=16, min_steps_learn=0, replay_size=200, fixed_alpha=0.2, compile=compile),
+        lambda: SacAgent(model_kwargs=SMALL, q_model_kwargs=SMALL), PENDULUM,
+        compiled_calls={"update": N_UPDATES - 1})

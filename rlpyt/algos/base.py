@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import gc
+from typing import Callable
 
 import torch
 
@@ -57,8 +58,8 @@ class RlAlgorithm:
     update_counter = 0
     compiled_methods = ()
     compile = False
-    whole_step_compiles = False  # one loss, one ``optimizer``: ``loss_step`` may compile the whole step
-    compiled_step = None  # the CompiledGradientStep where compile_update made one
+    whole_step_compiles = False  # one ``loss``, one ``optimizer``: ``loss_step`` may compile the whole step
+    compiled_steps = {}  # name -> CompiledGradientStep, where compile_update made them (``whole_steps``)
 
     def initialize(self, agent, n_itr: int, batch_spec, mid_batch_reset: bool = True,
             examples=None, world_size: int = 1, rank: int = 0) -> None:
@@ -78,8 +79,8 @@ class RlAlgorithm:
         all-reduce override it (``rlpyt.algos.data_parallel.JointLoss``)."""
         self.agent.data_parallel()
         self._averaging_hooks = average_algo_gradients(self, self.agent, world_size)
-        if self.compiled_step is not None:  # its torch.autograd.grad would skip the averaging hooks
-            self.compiled_step = None
+        if self.compiled_steps:  # their torch.autograd.grad would skip the averaging hooks
+            self.compiled_steps = {}
             compile_methods(self, self.compiled_methods, self.agent.device)
 
     _averaging_hooks = ()  # the handles of average_algo_gradients's hooks, under data_parallel
@@ -98,49 +99,73 @@ class RlAlgorithm:
         self._averaging_hooks = ()
         gc.collect()  # a compiled loss's caches keep its DistributedDataParallel in reference cycles
 
+    def whole_steps(self) -> dict:
+        """The gradient steps that ``compile`` may compile whole on the CPU:
+        name -> ``(loss function, optimizers, clip norms)``, the loss
+        function's first outputs one loss per optimizer, each clipped at its
+        norm (None: not clipped) (``rlpyt.algos.compiled_step``). With
+        ``whole_step_compiles`` (one ``loss`` and one ``optimizer``) the
+        step "loss", which ``loss_step`` runs; else none."""
+        if not self.whole_step_compiles:
+            return {}
+        return {"loss": (self.loss, (self.optimizer,), (self.clip_grad_norm,))}
+
     def compile_update(self) -> None:
         """With ``compile``, compile the update for the agent's device (after
-        the agent moved there): loss, gradients and clipping in one graph,
-        then the fused Adam kernel (``rlpyt.algos.compiled_step``), where
-        ``whole_step_compiles`` and the device (the CPU; CUDA has CUDA
-        graphs) and optimizer allow it, else the ``compiled_methods``; a
-        warning and eager updates where no compiler works."""
+        the agent moved there): each of the ``whole_steps`` as one graph of
+        losses, gradients and clipping, then the fused Adam kernels
+        (``rlpyt.algos.compiled_step``), where the device (the CPU; CUDA has
+        CUDA graphs) and the optimizers allow it, else the
+        ``compiled_methods``; a warning and eager updates where no compiler
+        works."""
         if not self.compile:
             return
         device = self.agent.device
-        if self.whole_step_compiles and compile_mode(device) is None and compiler_missing(device) is None:
-            reason = unsupported(self.optimizer)
-            if reason is None:
-                self.compiled_step = CompiledGradientStep(self.loss, self.optimizer, self.clip_grad_norm,
-                    type(self).__name__)
+        steps = self.whole_steps()
+        if steps and compile_mode(device) is None and compiler_missing(device) is None:
+            reasons = [reason for _, optimizers, _ in steps.values() for reason in map(unsupported, optimizers)
+                if reason is not None]
+            if not reasons:
+                self.compiled_steps = {name: CompiledGradientStep(loss, optimizers, clip_grad_norms,
+                    f"{type(self).__name__}.{name}") for name, (loss, optimizers, clip_grad_norms) in steps.items()}
                 return
-            logger.log(f"{type(self).__name__}(compile=True): the loss is compiled, the optimizer's step "
-                f"stays eager ({reason})")
+            logger.log(f"{type(self).__name__}(compile=True): the losses are compiled, the optimizers' steps "
+                f"stay eager ({reasons[0]})")
         compile_methods(self, self.compiled_methods, device)
+
+    def compiled_step(self, name: str):
+        """The compiled whole step ``name`` once it can run (its optimizers
+        have their state), else None: the caller steps eagerly."""
+        step = self.compiled_steps.get(name)
+        return step if step is not None and step.ready() else None
 
     @property
     def compile_seconds(self) -> float | None:
         """Seconds the compiled update took to compile at its first calls
         (None before they happened or without ``compile``)."""
-        compiled = [self.compiled_step] if self.compiled_step is not None else [
-            getattr(self, name) for name in self.compiled_methods]
+        compiled = list(self.compiled_steps.values()) or [getattr(self, name) for name in self.compiled_methods]
         seconds = [c.compile_seconds for c in compiled if getattr(c, "compile_seconds", None) is not None]
         return sum(seconds) if seconds else None
 
     def loss_step(self, *inputs) -> tuple:
-        """``(outputs, grad_norm)``: ``self.loss(*inputs)``, whose first
-        output is the loss (returned detached), and one step of
-        ``self.optimizer`` on it: backward, gradients clipped at
+        """``gradient_step`` "loss": ``self.loss`` and ``self.optimizer``."""
+        return self.gradient_step("loss", self.loss, self.optimizer, *inputs)
+
+    def gradient_step(self, name: str, loss: Callable, optimizer: torch.optim.Optimizer, *inputs) -> tuple:
+        """``(outputs, grad_norm)``: ``loss(*inputs)`` as a tuple (a tensor or
+        a tuple whose first element is the loss, returned detached) and one
+        step of ``optimizer`` on it: backward, gradients clipped at
         ``clip_grad_norm``, the optimizer's step; ``grad_norm`` is the norm
         before clipping. With ``compile`` all but the optimizer's kernel may
-        be one compiled graph (``compile_update``), from the optimizer's
-        second step on."""
-        step = self.compiled_step
-        if step is not None and step.ready():
-            return step(*inputs)
-        outputs = self.loss(*inputs)
-        grad_norm = backward_clip_step(self.optimizer, outputs[0], optimizer_params(self.optimizer),
-            self.clip_grad_norm)
+        be the compiled step ``name`` (``whole_steps``), from the
+        optimizer's second step on."""
+        step = self.compiled_step(name)
+        if step is not None:
+            outputs, (grad_norm,) = step(*inputs)
+            return outputs, grad_norm
+        outputs = loss(*inputs)
+        outputs = (outputs,) if isinstance(outputs, torch.Tensor) else tuple(outputs)
+        grad_norm = backward_clip_step(optimizer, outputs[0], optimizer_params(optimizer), self.clip_grad_norm)
         return (outputs[0].detach(), *outputs[1:]), grad_norm
 
     def optim_state_dict(self) -> dict:

@@ -1,9 +1,13 @@
 """The compiled path of the algorithms' updates (the ``compile=True`` option).
 
-Every algorithm names the methods that compute its losses (``loss``; the
-QPG algorithms ``q_loss`` and ``mu_loss`` / ``pi_loss``) in
-``compiled_methods``; with ``compile=True`` each is replaced on the instance
-by ``torch.compile`` of it, so that the model's forward pass, the loss and
+On the CPU every algorithm but A2C compiles its whole gradient steps
+(losses, gradients and clipping in one graph, then the fused Adam kernel:
+``rlpyt.algos.compiled_step``, ``RlAlgorithm.whole_steps``) where its
+optimizers are Adam or AdamW. Otherwise (CUDA, data-parallel training,
+other optimizers) the methods that compute the losses, named in
+``compiled_methods`` (``loss``; the QPG algorithms ``q_loss`` and
+``mu_loss`` / ``pi_loss``), are each replaced on the instance by
+``torch.compile`` of it, so that the model's forward pass, the loss and
 (through AOTAutograd) the backward pass run as generated kernels. On CUDA the
 mode is "reduce-overhead" (CUDA graphs). On the CPU inductor's option
 ``cpp.use_decompose_tanh`` computes tanh from one exponential: inductor's
@@ -19,6 +23,7 @@ the algorithm warns, naming what is missing, and stays eager.
 from __future__ import annotations
 
 import time
+import types
 import warnings
 from typing import Callable
 
@@ -59,6 +64,24 @@ def cpu_inductor_options() -> dict:
     return {"cpp.use_decompose_tanh": True}
 
 
+def own_code(fn: Callable) -> Callable:
+    """``fn`` (a function or bound method) with a code object of its own, for
+    ``torch.compile``: TorchDynamo keeps the graphs it compiled, and their
+    recompile limit (8), on the code object, so the compiled methods of
+    several instances (every algorithm object in a process) would share
+    one cache, each instance a recompilation in it, and from the ninth on
+    run eagerly with only a warning. Builtins come back unchanged."""
+    func = getattr(fn, "__func__", fn)
+    if not isinstance(func, types.FunctionType):
+        return fn
+    copy = types.FunctionType(func.__code__.replace(), func.__globals__, func.__name__, func.__defaults__,
+        func.__closure__)
+    copy.__kwdefaults__ = func.__kwdefaults__
+    copy.__qualname__ = func.__qualname__
+    self = getattr(fn, "__self__", None)
+    return copy if self is None else types.MethodType(copy, self)
+
+
 class CompiledMethod:
     """``torch.compile`` of one bound method. The first call (when the
     compilation happens) is timed and its duration logged, so a run's log
@@ -75,7 +98,7 @@ class CompiledMethod:
         self.mode = mode
         self.compile_seconds = None
         self.options = None if mode else cpu_inductor_options()
-        self._compiled = torch.compile(method, mode=mode, options=self.options)
+        self._compiled = torch.compile(own_code(method), mode=mode, options=self.options)
 
     def __call__(self, *args, **kwargs):
         """The compiled method's outputs (compiling at the first call)."""

@@ -14,11 +14,20 @@ every parameter and moment: 17% of an Atari DQN update.) One guard check,
 one generated function and one kernel call per step
 (benchmarks/ppo_cartpole_loop.py, benchmarks/update_speed.py).
 
-It serves the algorithms with one loss and one optimizer (PPO, DQN,
-CategoricalDQN, R2D1) through ``RlAlgorithm.loss_step``, for Adam and AdamW
-with one parameter group and neither ``amsgrad``, ``maximize`` nor
-``differentiable`` (``unsupported``); anything else keeps the compiled loss
-with an eager backward and step (``rlpyt.algos.compile``), as do CUDA (CUDA
+A step may train several optimizers, each on its own loss: the
+algorithms name their steps in ``RlAlgorithm.whole_steps`` (PPO, DQN,
+CategoricalDQN, R2D1: one loss and one optimizer, through
+``RlAlgorithm.loss_step``; SAC: the Q-function, policy and temperature
+losses of one update; DDPG and TD3: the Q-function step and the policy
+step). On a CPU without vectorized boolean stores this matters for ReLU
+networks: compiled as a loss with an eager backward, a ReLU whose input
+needs a gradient but whose weights do not (the frozen Q-functions of a
+policy loss) saves a boolean mask in a slow generated kernel
+(benchmarks/inductor_kernels.py); in one graph the mask is computed where
+the gradient uses it. Optimizers must be Adam or AdamW with one parameter
+group and neither ``amsgrad``, ``maximize`` nor ``differentiable``
+(``unsupported``); anything else keeps the compiled losses with an eager
+backward and step (``rlpyt.algos.compile``), as do CUDA (CUDA
 graphs there) and data-parallel training (DistributedDataParallel averages
 gradients in hooks of the backward pass that ``torch.autograd.grad`` does
 not run). The first step of a run, before the optimizer has created its
@@ -27,11 +36,11 @@ state, is eager.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from typing import Callable, Sequence
 
 import torch
 
-from rlpyt.algos.compile import cpu_inductor_options
+from rlpyt.algos.compile import cpu_inductor_options, own_code
 from rlpyt.algos.gradients import scale_to_norm
 from rlpyt.utils.logging import logger
 
@@ -54,68 +63,85 @@ def unsupported(optimizer: torch.optim.Optimizer) -> str | None:
 
 
 class CompiledGradientStep:
-    """``step(*inputs) -> (outputs, grad_norm)``: ``loss(*inputs)`` (first
-    output the loss, returned detached) and the gradients of the optimizer's
-    parameters, clipped to ``clip_grad_norm``, as one compiled graph, then
-    the optimizer's fused Adam update. ``ready()`` says whether the optimizer
-    has its state (the caller steps eagerly until it has). The first call
-    compiles, and its duration is logged and kept in ``compile_seconds``;
-    ``calls`` counts the compiled steps."""
+    """``step(*inputs) -> (outputs, grad_norms)``: the gradient step of
+    ``loss(*inputs)`` (a loss tensor, or a tuple whose first
+    ``len(optimizers)`` elements are losses, the i-th trained by the i-th
+    optimizer) as one compiled graph: the losses, each one's gradients with
+    respect to its optimizer's parameters only (``torch.autograd.grad``),
+    each clipped to its ``clip_grad_norms`` entry (None: not clipped); then
+    every optimizer's fused Adam update. ``outputs`` are the loss
+    function's, as a tuple, with the losses detached; ``grad_norms`` has
+    each optimizer's norm before clipping (None where not clipped). A loss
+    that reads another optimizer's parameters (SAC's policy loss, through
+    the Q-functions) gives them no gradient, as an eager step with them
+    frozen does. ``ready()`` says whether every optimizer has its state
+    (the caller steps eagerly until then). The first call compiles, and its
+    duration is logged and kept in
+    ``compile_seconds``; ``calls`` counts the compiled steps."""
 
-    def __init__(self, loss: Callable, optimizer: torch.optim.Optimizer, clip_grad_norm: float,
-            name: str) -> None:
+    def __init__(self, loss: Callable, optimizers: Sequence[torch.optim.Optimizer],
+            clip_grad_norms: Sequence[float | None], name: str) -> None:
+        if len(optimizers) != len(clip_grad_norms):
+            raise ValueError(f"CompiledGradientStep {name}: {len(optimizers)} optimizers but "
+                f"{len(clip_grad_norms)} clip_grad_norms")
         self.name = name
-        self.optimizer = optimizer
-        self.clip_grad_norm = clip_grad_norm
+        self.optimizers = list(optimizers)
+        self.clip_grad_norms = list(clip_grad_norms)
         self.compile_seconds = None
         self.calls = 0
         self._loss = loss
-        self._params = list(optimizer.param_groups[0]["params"])
-        self._decoupled = bool(optimizer.param_groups[0].get("decoupled_weight_decay",
-            isinstance(optimizer, torch.optim.AdamW)))
-        self._compiled = torch.compile(self._step, options=cpu_inductor_options())
+        self._params = [list(optimizer.param_groups[0]["params"]) for optimizer in self.optimizers]
+        self._compiled = torch.compile(own_code(self._step), options=cpu_inductor_options())
         from torch._dynamo import config  # here, not at the top: seconds of imports that runs without compile skip
         self._dynamo_config = config
 
     def ready(self) -> bool:
         """Whether every parameter has its optimizer state (after the first step)."""
-        state = self.optimizer.state
-        return all(p in state for p in self._params)
+        return all(p in optimizer.state for optimizer, params in zip(self.optimizers, self._params)
+            for p in params)
 
     def __call__(self, *inputs) -> tuple:
-        """``(outputs, grad_norm)`` of one compiled gradient step."""
+        """``(outputs, grad_norms)`` of one compiled gradient step."""
         config = self._dynamo_config
         tracing = config.trace_autograd_ops
         config.trace_autograd_ops = True  # torch.autograd.grad in the graph
         try:
             start = time.perf_counter()
-            *outputs, grad_norm, grads = self._compiled(*inputs)
+            outputs, grad_norms, grads = self._compiled(*inputs)
         finally:
             config.trace_autograd_ops = tracing
         if self.compile_seconds is None:
             self.compile_seconds = time.perf_counter() - start
-            logger.log(f"{self.name}: gradient step compiled (torch.compile: loss, gradients and their "
+            logger.log(f"{self.name}: gradient step compiled (torch.compile: losses, gradients and their "
                 f"clipping in one graph) in {self.compile_seconds:.1f} s at its first call")
-        self._adam_step(grads)
+        for optimizer, params, optimizer_grads in zip(self.optimizers, self._params, grads):
+            adam_step(optimizer, params, optimizer_grads)
         self.calls += 1
-        return tuple(outputs), grad_norm
+        return outputs, grad_norms
 
     def _step(self, *inputs) -> tuple:
         outputs = self._loss(*inputs)
-        grads = list(torch.autograd.grad(outputs[0], self._params))
-        grad_norm = scale_to_norm(grads, self.clip_grad_norm)
-        return (outputs[0].detach(), *outputs[1:], grad_norm, grads)
+        outputs = (outputs,) if isinstance(outputs, torch.Tensor) else tuple(outputs)
+        k = len(self.optimizers)
+        grads, grad_norms = [], []
+        for i, (loss, params, clip) in enumerate(zip(outputs[:k], self._params, self.clip_grad_norms)):
+            loss_grads = list(torch.autograd.grad(loss, params, retain_graph=i < k - 1))
+            grad_norms.append(None if clip is None else scale_to_norm(loss_grads, clip))
+            grads.append(loss_grads)
+        return (*(loss.detach() for loss in outputs[:k]), *outputs[k:]), tuple(grad_norms), grads
 
-    def _adam_step(self, grads: list) -> None:
-        """The optimizer's step on ``grads``: ATen's fused Adam (AdamW) kernel,
-        as ``torch.optim.Adam(fused=True).step()`` calls it, on the
-        optimizer's own state tensors."""
-        group = self.optimizer.param_groups[0]
-        states = [self.optimizer.state[p] for p in self._params]
-        steps = [state["step"] for state in states]
-        torch._foreach_add_(steps, 1)
-        fused_adam = torch._fused_adamw_ if self._decoupled else torch._fused_adam_
-        beta1, beta2 = group["betas"]
-        fused_adam(self._params, grads, [state["exp_avg"] for state in states],
-            [state["exp_avg_sq"] for state in states], [], steps, lr=group["lr"], beta1=beta1, beta2=beta2,
-            weight_decay=group["weight_decay"], eps=group["eps"], amsgrad=False, maximize=False)
+
+def adam_step(optimizer: torch.optim.Optimizer, params: list, grads: list) -> None:
+    """``optimizer``'s step on ``grads``: ATen's fused Adam (AdamW) kernel,
+    as ``torch.optim.Adam(fused=True).step()`` calls it, on the optimizer's
+    own state tensors."""
+    group = optimizer.param_groups[0]
+    states = [optimizer.state[p] for p in params]
+    steps = [state["step"] for state in states]
+    torch._foreach_add_(steps, 1)
+    decoupled = group.get("decoupled_weight_decay", isinstance(optimizer, torch.optim.AdamW))
+    fused_adam = torch._fused_adamw_ if decoupled else torch._fused_adam_
+    beta1, beta2 = group["betas"]
+    fused_adam(params, grads, [state["exp_avg"] for state in states], [state["exp_avg_sq"] for state in states],
+        [], steps, lr=group["lr"], beta1=beta1, beta2=beta2, weight_decay=group["weight_decay"],
+        eps=group["eps"], amsgrad=False, maximize=False)

@@ -78,15 +78,23 @@ class DDPG(QpgAlgoBase):
         frozen, so that no gradient reaches their weights)."""
         return -torch.mean(self.agent.q_at_mu(*samples.agent_inputs))
 
+    def mu_loss_q_frozen(self, samples) -> torch.Tensor:
+        """``mu_loss`` with the Q-functions frozen (the eager policy step)."""
+        with frozen(self._q_params):
+            return self.mu_loss(samples)
+
+    def whole_steps(self) -> dict:
+        """The Q-function step and the policy step, each compiled whole (the
+        policy step takes no gradient of the Q-functions' parameters)."""
+        return {"q": (self.q_loss, (self.q_optimizer,), (self.clip_grad_norm,)),
+            "mu": (self.mu_loss, (self.mu_optimizer,), (self.clip_grad_norm,))}
+
     def update(self, samples, opt_info: dict) -> None:
         """A Q-function step, and a policy step every ``policy_update_interval`` updates."""
-        q_loss = self.q_loss(samples)
-        q_grad_norm = self.step_optimizer(self.q_optimizer, q_loss)
-        opt_info["qLoss"].append(q_loss.detach())
+        (q_loss,), q_grad_norm = self.gradient_step("q", self.q_loss, self.q_optimizer, samples)
+        opt_info["qLoss"].append(q_loss)
         opt_info["qGradNorm"].append(q_grad_norm)
         if self.update_counter % self.policy_update_interval == 0:
-            with frozen(self._q_params):
-                mu_loss = self.mu_loss(samples)
-            mu_grad_norm = self.step_optimizer(self.mu_optimizer, mu_loss)
-            opt_info["muLoss"].append(mu_loss.detach())
+            (mu_loss,), mu_grad_norm = self.gradient_step("mu", self.mu_loss_q_frozen, self.mu_optimizer, samples)
+            opt_info["muLoss"].append(mu_loss)
             opt_info["muGradNorm"].append(mu_grad_norm)

@@ -158,6 +158,10 @@ class SAC(QpgAlgoBase):
             pi_loss = torch.mean(log_pi * objective.detach())
         return pi_loss, log_pi.detach(), dist_info.log_std.detach().mean()
 
+    def alpha_loss(self, log_pi: torch.Tensor) -> torch.Tensor:
+        """The temperature's loss at the policy samples' (detached) ``log_pi``."""
+        return -torch.mean(self.log_alpha * (log_pi + self._target_entropy))
+
     def losses(self, samples) -> tuple:
         """``(loss, diagnostics)`` of one update, every term computed from the
         same parameters (as rlpyt's SAC): Q-function loss + policy loss
@@ -169,20 +173,45 @@ class SAC(QpgAlgoBase):
             pi_loss, log_pi, log_std = self.pi_loss(samples)
         loss = q_loss + pi_loss
         if self._target_entropy is not None:
-            loss = loss - torch.mean(self.log_alpha * (log_pi + self._target_entropy))
+            loss = loss + self.alpha_loss(log_pi)
         return loss, (q1_loss, q2_loss, pi_loss.detach(), q1, q2, log_std)
+
+    def step_losses(self, samples) -> tuple:
+        """The compiled step's losses (``whole_steps``), one per optimizer of
+        ``_optimizers`` (policy, Q-functions, temperature unless fixed),
+        then the diagnostics q1Loss, q2Loss, q1, q2, piLogStd: ``losses``
+        kept apart. The Q-functions are not frozen for the policy loss: the
+        step takes each loss's gradients of its own optimizer's parameters
+        only."""
+        q_loss, q1_loss, q2_loss, q1, q2 = self.q_loss(samples)
+        pi_loss, log_pi, log_std = self.pi_loss(samples)
+        alpha_loss = () if self._target_entropy is None else (self.alpha_loss(log_pi),)
+        return (pi_loss, q_loss, *alpha_loss, q1_loss, q2_loss, q1, q2, log_std)
+
+    def whole_steps(self) -> dict:
+        """One compiled step of ``step_losses``: the policy and the
+        Q-functions clipped at ``clip_grad_norm``, the temperature not."""
+        clip_grad_norms = (self.clip_grad_norm, self.clip_grad_norm, None)[:len(self._optimizers)]
+        return {"update": (self.step_losses, self._optimizers, clip_grad_norms)}
 
     def update(self, samples, opt_info: dict) -> None:
         """One backward of ``losses``, then a step of the Q-functions, the
-        policy and the temperature."""
-        loss, (q1_loss, q2_loss, pi_loss, q1, q2, log_std) = self._joint_loss(samples)
-        for optimizer in self._optimizers:
-            optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        q_grad_norm = self.clip_step(self.q_optimizer)
-        pi_grad_norm = self.clip_step(self.pi_optimizer)
+        policy and the temperature (with ``compile`` on the CPU: the
+        compiled step of ``step_losses``)."""
+        step = self.compiled_step("update")
+        if step is None:
+            loss, (q1_loss, q2_loss, pi_loss, q1, q2, log_std) = self._joint_loss(samples)
+            for optimizer in self._optimizers:
+                optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            q_grad_norm = self.clip_step(self.q_optimizer)
+            pi_grad_norm = self.clip_step(self.pi_optimizer)
+            if self.fixed_alpha is None:
+                self.alpha_optimizer.step()
+        else:
+            outputs, (pi_grad_norm, q_grad_norm, *_) = step(samples)
+            pi_loss, (q1_loss, q2_loss, q1, q2, log_std) = outputs[0], outputs[len(self._optimizers):]
         if self.fixed_alpha is None:
-            self.alpha_optimizer.step()
             self._alpha = torch.exp(self.log_alpha.detach())
 
         for name, value in (("q1Loss", q1_loss), ("q2Loss", q2_loss), ("piLoss", pi_loss),

@@ -7,6 +7,7 @@ import numpy as np
 
 from rlpyt.replays.async_ import AsyncReplayBufferMixin
 from rlpyt.replays.non_sequence.n_step import NStepReturnBuffer
+from rlpyt.utils.buffer import numpify_buffer, torchify_buffer
 
 
 class UniformReplay:
@@ -36,13 +37,18 @@ class UniformReplay:
         ``extract_group`` at a time and handed out as views. Between two
         gradient updates, whose memory traffic leaves this code and the
         buffer's arrays out of the CPU's caches, one gather of a group costs
-        about what one batch's did (benchmarks/update_speed.py)."""
+        about what one batch's did (benchmarks/update_speed.py). Each
+        batch's tensors start their own storage (views made in numpy, then
+        wrapped), as ``sample_batch``'s do: a compiled update specializes
+        on a storage offset of zero and would compile a second graph for
+        the other batches of a group."""
         for start in range(0, n, self.extract_group):
             k = min(self.extract_group, n - start)
             idxs = [self.sample_idxs(batch_size) for _ in range(k)]
-            group = self.extract_batch(np.concatenate([T for T, _ in idxs]), np.concatenate([B for _, B in idxs]))
+            group = numpify_buffer(self.extract_batch(np.concatenate([T for T, _ in idxs]),
+                np.concatenate([B for _, B in idxs])))
             for i in range(k):
-                yield group[i * batch_size:(i + 1) * batch_size]
+                yield torchify_buffer(group[i * batch_size:(i + 1) * batch_size])
 
     def sample_idxs(self, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
         """``(T_idxs, B_idxs)`` drawn uniformly from the samplable entries of
