@@ -120,7 +120,7 @@ def test_dqn_compiled_equals_eager():
         lambda: DqnAgent(model_kwargs=SMALL), CARTPOLE, compiled_calls=LOSS_STEPS)
 
 
-@pytest.mark.slow
+@pytest.mark.extended  # DQN's compiled step, with the categorical loss
 def test_categorical_dqn_compiled_equals_eager():
     assert_compiled_equals_eager(
         lambda compile: CategoricalDQN(batch_size=16, min_steps_learn=0, replay_size=200, target_update_interval=3,

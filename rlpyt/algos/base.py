@@ -133,7 +133,7 @@ class RlAlgorithm:
                 f"stay eager ({reasons[0]})")
         compile_methods(self, self.compiled_methods, device)
 
-    def compiled_step(self, name: str):
+    def compiled_step(self, name: str) -> CompiledGradientStep | None:
         """The compiled whole step ``name`` once it can run (its optimizers
         have their state), else None: the caller steps eagerly."""
         step = self.compiled_steps.get(name)
