@@ -393,11 +393,6 @@ class ReplayAlgorithm(RlAlgorithm):
     def update_itr_hyperparams(self, itr: int) -> None:
         """Hook: anneal per-iteration hyperparameters after the updates."""
 
-    def step_optimizer(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> torch.Tensor:
-        """``backward_clip_step`` of ``optimizer``'s parameters at
-        ``clip_grad_norm``; returns the norm before clipping."""
-        return backward_clip_step(optimizer, loss, optimizer_params(optimizer), self.clip_grad_norm)
-
     def clip_step(self, optimizer: torch.optim.Optimizer) -> torch.Tensor:
         """``clip_step`` of ``optimizer``'s parameters at ``clip_grad_norm``
         (after a backward through them); returns the norm before clipping."""

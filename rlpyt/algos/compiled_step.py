@@ -76,8 +76,8 @@ class CompiledGradientStep:
     the Q-functions) gives them no gradient, as an eager step with them
     frozen does. ``ready()`` says whether every optimizer has its state
     (the caller steps eagerly until then). The first call compiles, and its
-    duration is logged and kept in
-    ``compile_seconds``; ``calls`` counts the compiled steps."""
+    duration is logged and kept in ``compile_seconds``; ``calls`` counts
+    the compiled steps."""
 
     def __init__(self, loss: Callable, optimizers: Sequence[torch.optim.Optimizer],
             clip_grad_norms: Sequence[float | None], name: str) -> None:
