@@ -136,6 +136,7 @@ def test_ppo_compiled_equals_eager():
 
 
 @pytest.mark.slow
+@pytest.mark.extended  # the compiled-losses path runs by default in SyncRl's compiled PPO test
 def test_a2c_compiled_equals_eager():
     assert_compiled_equals_eager(lambda compile: A2C(compile=compile),
         lambda: CategoricalPgAgent(model_kwargs=SMALL), CARTPOLE, fill_itrs=1)
@@ -158,6 +159,7 @@ def test_td3_compiled_equals_eager():
 
 
 @pytest.mark.slow
+@pytest.mark.extended  # a graph per pattern of resets in the sequences (75 s); DQN's covers the step by default
 def test_r2d1_compiled_equals_eager():
     assert_compiled_equals_eager(
         lambda compile: R2D1(batch_T=4, batch_B=4, warmup_T=2, store_rnn_state_interval=2, n_step_return=2,

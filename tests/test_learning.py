@@ -24,11 +24,13 @@ def first_solved_step(rows, threshold):
 @pytest.mark.slow
 @pytest.mark.parametrize("sampler", ["serial", pytest.param("cpu", marks=pytest.mark.extended),
     pytest.param("gpu", marks=pytest.mark.extended)])
-def test_ppo_solves_cartpole_within_100k_steps(sampler, read_progress, run_example):
-    rows = read_progress(run_example("ppo_cartpole", n_steps=100_000, seed=1, sampler=sampler))
+def test_ppo_solves_cartpole_within_50k_steps(sampler, read_progress, run_example):
+    """The demo's configuration; seeds 1-5 first reach 475 between 10k and
+    41k steps (``benchmarks/ppo_cartpole_solve.py``), seed 1 at 20k."""
+    rows = read_progress(run_example("ppo_cartpole", n_steps=50_000, seed=1, sampler=sampler))
     solved_at = first_solved_step(rows, 475)
     best = max(r["ReturnAverage"] for r in rows)
-    assert solved_at is not None and solved_at <= 100_000, f"best eval return {best}"
+    assert solved_at is not None and solved_at <= 50_000, f"best eval return {best}"
 
 
 def train_a2c(seed: int, n_steps: int, run_ID: int = 0) -> str:
