@@ -159,7 +159,7 @@ def test_td3_compiled_equals_eager():
 
 
 @pytest.mark.slow
-@pytest.mark.extended  # a graph per pattern of resets in the sequences (75 s); DQN's covers the step by default
+@pytest.mark.extended  # a graph per pattern of resets (55 s with a cold compiler cache); DQN's covers the step
 def test_r2d1_compiled_equals_eager():
     assert_compiled_equals_eager(
         lambda compile: R2D1(batch_T=4, batch_B=4, warmup_T=2, store_rnn_state_interval=2, n_step_return=2,
