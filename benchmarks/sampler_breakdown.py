@@ -4,7 +4,9 @@ and what two CpuSampler workers could gain at best.
 Inside the loop (one batch of batch_T steps after another): the agent's
 ``step``, the environments' ``step`` through rlpyt's Gym wrapper, the raw
 Gymnasium steps inside them, and the rest (the collector's bookkeeping and
-resets), per time step of B environments. Alone (each in a tight loop): one
+resets), per time step of B environments; beside them, for discrete
+actions, the same split inside ``sampler_throughput.py``'s bare loop (the
+forward pass with the sampling, the environment steps with the resets). Alone (each in a tight loop): one
 environment step and the agent's step for B and B / 2 environments, from
 which the ideal speedup of two workers of B / 2 environments each (each runs
 its own forward pass, as rlpyt's CpuSampler does) over the serial sampler:
@@ -20,6 +22,7 @@ import argparse
 import itertools
 import time
 
+import gymnasium as gym
 import numpy as np
 import torch
 
@@ -81,6 +84,40 @@ def in_loop(env_id: str, B: int, batches: int) -> dict:
         "collector and resets": (total - agent_step.total - env_total) / steps * 1e6}
 
 
+def bare_in_loop(env_id: str, B: int, batches: int) -> dict | None:
+    """Microseconds per time step inside the bare loop of
+    ``sampler_throughput.py`` (B raw Gymnasium environments, one batched
+    forward pass of the same default model and ``torch.multinomial`` per
+    step): the forward pass with the sampling, and the environment steps
+    with their resets. None for continuous actions (the bare loop samples
+    discrete ones)."""
+    envs = [gym.make(env_id, disable_env_checker=True) for _ in range(B)]
+    if not isinstance(envs[0].action_space, gym.spaces.Discrete):
+        return None
+    agent = CategoricalPgAgent()
+    agent.initialize(gym_make(id=env_id).spaces)
+    model = agent.model
+    obs = np.stack([env.reset(seed=i)[0] for i, env in enumerate(envs)]).astype(np.float32)
+    dummy = torch.zeros(B)
+    forward = stepping = 0.0
+    steps = batches * BATCH_T
+    with torch.no_grad():
+        for _ in range(steps):
+            start = time.perf_counter()
+            pi, _value = model(torch.from_numpy(obs), dummy, dummy)
+            actions = torch.multinomial(pi, 1).squeeze(-1).numpy()
+            middle = time.perf_counter()
+            for b, env in enumerate(envs):
+                o, _r, term, trunc, _info = env.step(int(actions[b]))
+                if term or trunc:
+                    o, _ = env.reset()
+                obs[b] = o
+            stepping += time.perf_counter() - middle
+            forward += middle - start
+    return {"total": (forward + stepping) / steps * 1e6, "forward and sampling": forward / steps * 1e6,
+        "env steps and resets": stepping / steps * 1e6}
+
+
 def alone(env_id: str, B: int, n: int = 3000) -> dict:
     """Microseconds of one wrapped environment step and of the agent's step
     for B and B / 2 environments, each timed in a tight loop."""
@@ -123,6 +160,11 @@ def main() -> None:
     print("inside the loop, us per time step:")
     for name, value in in_loop(args.env, args.B, args.batches).items():
         print(f"  {name:24s} {value:8.1f}")
+    bare = bare_in_loop(args.env, args.B, args.batches)
+    if bare is not None:
+        print("inside the bare loop (sampler_throughput.py's), us per time step:")
+        for name, value in bare.items():
+            print(f"  {name:24s} {value:8.1f}")
     print("alone:")
     for name, value in alone(args.env, args.B).items():
         print(f"  {name:24s} {value:8.2f}" + (" x" if "speedup" in name else " us"))
