@@ -26,7 +26,8 @@ def first_solved_step(rows, threshold):
     pytest.param("gpu", marks=pytest.mark.extended)])
 def test_ppo_solves_cartpole_within_50k_steps(sampler, read_progress, run_example):
     """The demo's configuration; seeds 1-5 first reach 475 between 10k and
-    41k steps (``benchmarks/ppo_cartpole_solve.py``), seed 1 at 20k."""
+    41k steps (``benchmarks/ppo_cartpole_solve.py``); this run of seed 1 at
+    20,480."""
     rows = read_progress(run_example("ppo_cartpole", n_steps=50_000, seed=1, sampler=sampler))
     solved_at = first_solved_step(rows, 475)
     best = max(r["ReturnAverage"] for r in rows)

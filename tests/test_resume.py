@@ -76,9 +76,10 @@ KILLS = {
 }
 
 
+# By default recurrent PPO's covers feed-forward PPO's, and DQN's resume runs in the random-kill,
+# SyncRl and parallel-sampler tests.
 @pytest.mark.parametrize("family", [pytest.param(family, marks=pytest.mark.extended) if family in ("ppo", "dqn")
-    else family for family in sorted(KILLS)])  # recurrent PPO's covers feed-forward PPO's by default; DQN's
-# resume runs by default in the random-kill, SyncRl and parallel-sampler tests
+    else family for family in sorted(KILLS)])
 def test_killed_and_resumed_run_writes_the_same_progress(family, tmp_path, uninterrupted):
     log_dir = str(tmp_path)
     for kill in KILLS[family]:
