@@ -6,10 +6,11 @@ Inside the loop (one batch of batch_T steps after another): the agent's
 Gymnasium steps inside them, and the rest (the collector's bookkeeping and
 resets), per time step of B environments; beside them, for discrete
 actions, the same split inside ``sampler_throughput.py``'s bare loop (the
-forward pass with the sampling, the environment steps with the resets). Alone (each in a tight loop): one
-environment step and the agent's step for B and B / 2 environments, from
-which the ideal speedup of two workers of B / 2 environments each (each runs
-its own forward pass, as rlpyt's CpuSampler does) over the serial sampler:
+forward pass with the sampling, the environment steps with the resets).
+Alone (each in a tight loop): one environment step and the agent's step for
+B and B / 2 environments, from which the ideal speedup of two workers of
+B / 2 environments each (each runs its own forward pass, as rlpyt's
+CpuSampler does) over the serial sampler:
 (B x env + agent(B)) / (B / 2 x env + agent(B / 2)), before any
 communication. ``benchmarks/sampler_scaling.py`` measures the machine's
 two-process ceiling and the samplers' efficiency against it.
@@ -30,6 +31,7 @@ from rlpyt.agents.pg.categorical import CategoricalPgAgent
 from rlpyt.agents.pg.mujoco import MujocoFfAgent
 from rlpyt.envs.gym import make as gym_make
 from rlpyt.samplers.serial.sampler import SerialSampler
+from sampler_throughput import bare_act, bare_envs, bare_step
 
 BATCH_T = 32
 
@@ -86,32 +88,23 @@ def in_loop(env_id: str, B: int, batches: int) -> dict:
 
 def bare_in_loop(env_id: str, B: int, batches: int) -> dict | None:
     """Microseconds per time step inside the bare loop of
-    ``sampler_throughput.py`` (B raw Gymnasium environments, one batched
-    forward pass of the same default model and ``torch.multinomial`` per
-    step): the forward pass with the sampling, and the environment steps
-    with their resets. None for continuous actions (the bare loop samples
-    discrete ones)."""
-    envs = [gym.make(env_id, disable_env_checker=True) for _ in range(B)]
+    ``sampler_throughput.py`` with the same default model: its forward pass
+    with the sampling, and its environment steps with their resets. None
+    for continuous actions (the bare loop samples discrete ones)."""
+    envs, obs = bare_envs(env_id, B)
     if not isinstance(envs[0].action_space, gym.spaces.Discrete):
         return None
     agent = CategoricalPgAgent()
     agent.initialize(gym_make(id=env_id).spaces)
-    model = agent.model
-    obs = np.stack([env.reset(seed=i)[0] for i, env in enumerate(envs)]).astype(np.float32)
     dummy = torch.zeros(B)
     forward = stepping = 0.0
     steps = batches * BATCH_T
     with torch.no_grad():
         for _ in range(steps):
             start = time.perf_counter()
-            pi, _value = model(torch.from_numpy(obs), dummy, dummy)
-            actions = torch.multinomial(pi, 1).squeeze(-1).numpy()
+            actions = bare_act(agent.model, obs, dummy)
             middle = time.perf_counter()
-            for b, env in enumerate(envs):
-                o, _r, term, trunc, _info = env.step(int(actions[b]))
-                if term or trunc:
-                    o, _ = env.reset()
-                obs[b] = o
+            bare_step(envs, obs, actions)
             stepping += time.perf_counter() - middle
             forward += middle - start
     return {"total": (forward + stepping) / steps * 1e6, "forward and sampling": forward / steps * 1e6,

@@ -24,21 +24,37 @@ ENV_ID = "CartPole-v1"
 BATCH_T = 128
 
 
+def bare_envs(env_id: str, B: int) -> tuple[list, np.ndarray]:
+    """``(envs, observations)``: B raw Gymnasium envs, reset with seeds 0 .. B - 1."""
+    envs = [gym.make(env_id, disable_env_checker=True) for _ in range(B)]
+    return envs, np.stack([env.reset(seed=i)[0] for i, env in enumerate(envs)]).astype(np.float32)
+
+
+def bare_act(model: torch.nn.Module, obs: np.ndarray, dummy: torch.Tensor) -> np.ndarray:
+    """The bare loop's forward pass and sampling: one action per env
+    (``dummy``, made once, stands for the previous action and reward)."""
+    pi, _value = model(torch.from_numpy(obs), dummy, dummy)
+    return torch.multinomial(pi, 1).squeeze(-1).numpy()
+
+
+def bare_step(envs: list, obs: np.ndarray, actions: np.ndarray) -> None:
+    """The bare loop's environment steps: each env steps (resetting when
+    its episode ends) and its observation goes into ``obs``."""
+    for b, env in enumerate(envs):
+        o, _r, term, trunc, _info = env.step(int(actions[b]))
+        if term or trunc:
+            o, _ = env.reset()
+        obs[b] = o
+
+
 def bare_loop(B: int, model: torch.nn.Module, seconds: float) -> float:
     """Steps per second of B raw Gymnasium envs with one batched forward per step."""
-    envs = [gym.make(ENV_ID, disable_env_checker=True) for _ in range(B)]
-    obs = np.stack([env.reset(seed=i)[0] for i, env in enumerate(envs)]).astype(np.float32)
+    envs, obs = bare_envs(ENV_ID, B)
     dummy = torch.zeros(B)
 
     def rollout():
         for _ in range(BATCH_T):
-            pi, _value = model(torch.from_numpy(obs), dummy, dummy)
-            actions = torch.multinomial(pi, 1).squeeze(-1).numpy()
-            for b, env in enumerate(envs):
-                o, r, term, trunc, _info = env.step(int(actions[b]))
-                if term or trunc:
-                    o, _ = env.reset()
-                obs[b] = o
+            bare_step(envs, obs, bare_act(model, obs, dummy))
     with torch.no_grad():
         return steps_per_second(rollout, seconds, BATCH_T * B, warm_up=False)
 
