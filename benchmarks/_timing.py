@@ -48,3 +48,25 @@ def training_loop(sampler, agent, algo) -> Callable[[int], None]:
             agent.train_mode(itr)
             algo.optimize_agent(itr, samples)
     return run
+
+
+def paired_rates(ours: Callable[[], object], bare: Callable[[], object], seconds: float,
+        steps_per_call: int) -> tuple[float, float, float]:
+    """``(ours steps/s, bare steps/s, ratio)`` of ``ours()`` and ``bare()``
+    called in turn, one call each per round, until ``ours`` has run about
+    ``seconds`` (after one untimed call of each). The rates are medians
+    over the calls and the ratio is the median of the rounds' ratios: both
+    sides of each ratio ran within one round, the same moment of machine
+    load (this VM's speed drifts by up to 2x within minutes, which rounds of
+    seconds per side turn into ratios spread by +-0.05)."""
+    ours()
+    bare()
+    ours_times, bare_times = [], []
+    while sum(ours_times) < seconds:
+        for fn, times in ((ours, ours_times), (bare, bare_times)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    ratio = statistics.median(b / o for o, b in zip(ours_times, bare_times))
+    return (steps_per_call / statistics.median(ours_times), steps_per_call / statistics.median(bare_times),
+        ratio)

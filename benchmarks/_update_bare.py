@@ -90,6 +90,32 @@ def bare_ppo(make_torso: Callable | None, obs_shape: tuple, n_actions: int, batc
     return update, epochs * minibatches
 
 
+def bare_a2c(obs_size: int, n_actions: int, T: int, B: int, clip_grad_norm: float) -> tuple[Callable, int]:
+    """One A2C step on a [T, B] batch: discounted returns bootstrapped from
+    the value after the batch, then the policy-gradient and value losses
+    (the entropy a diagnostic, as with rl-zoo's ``ent_coef`` 0) of separate
+    64x64 tanh policy and value MLPs, clipping, Adam."""
+    pi, v = mlp(obs_size, [64, 64], n_actions, torch.nn.Tanh), mlp(obs_size, [64, 64], 1, torch.nn.Tanh)
+    params = list(torch.nn.ModuleList([pi, v]).parameters())
+    optimizer = adam(params)
+    obs, action = torch.randn(T, B, obs_size), torch.randint(n_actions, (T, B))
+    reward, not_done, old_value, bootstrap = torch.randn(T, B), torch.ones(T, B), torch.randn(T, B), torch.randn(B)
+
+    def update():
+        return_, running = torch.empty(T, B), bootstrap
+        for t in reversed(range(T)):
+            running = reward[t] + 0.99 * not_done[t] * running
+            return_[t] = running
+        log_probs = torch.log_softmax(pi(obs), dim=-1)
+        value = v(obs).squeeze(-1)
+        pi_loss = -(log_probs.gather(-1, action[..., None]).squeeze(-1) * (return_ - old_value)).mean()
+        value_loss = 0.5 * 0.5 * ((return_ - value) ** 2).mean()
+        entropy = -(log_probs.exp() * log_probs).sum(-1).mean().detach()
+        step(optimizer, pi_loss + value_loss, params, clip_grad_norm)
+        return entropy
+    return update, 1
+
+
 def bare_dqn(obs_shape: tuple, n_actions: int, batch: int) -> tuple[Callable, int]:
     """One DQN step: Nature CNN Q-network, target network, Huber loss,
     gradient clipping at 10, Adam."""

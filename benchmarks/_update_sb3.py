@@ -32,19 +32,35 @@ def fill(model, n: int, rng: np.random.Generator) -> None:
             np.zeros(1, dtype=bool), [{}])
 
 
+def on_policy(Model, env_id: str | None, policy: str, n_envs: int, n_steps: int, **kwargs):
+    """SB3's on-policy ``Model`` after one rollout of ``n_envs`` x ``n_steps``
+    (``env_id`` None: random Pong-sized frames)."""
+    from stable_baselines3.common.env_util import make_vec_env
+
+    env = make_vec_env(env_id or random_image_env, n_envs=n_envs, seed=0)
+    model = Model(policy, env, n_steps=n_steps, device="cpu", seed=0, **kwargs)
+    model.learn(total_timesteps=n_envs * n_steps)
+    quiet(model)
+    return model
+
+
 def sb3_ppo(env_id: str | None, policy: str, n_envs: int, n_steps: int, batch_size: int, n_epochs: int,
         gamma: float, gae_lambda: float, ent_coef: float, clip_range: float, learning_rate: float) -> tuple:
     """SB3 PPO after one rollout (``env_id`` None: random Pong-sized frames)."""
     from stable_baselines3 import PPO
-    from stable_baselines3.common.env_util import make_vec_env
 
-    env = make_vec_env(env_id or random_image_env, n_envs=n_envs, seed=0)
-    model = PPO(policy, env, n_steps=n_steps, batch_size=batch_size, n_epochs=n_epochs, gamma=gamma,
-        gae_lambda=gae_lambda, ent_coef=ent_coef, clip_range=clip_range, learning_rate=learning_rate,
-        device="cpu", seed=0)
-    model.learn(total_timesteps=n_envs * n_steps)
-    quiet(model)
+    model = on_policy(PPO, env_id, policy, n_envs, n_steps, batch_size=batch_size, n_epochs=n_epochs,
+        gamma=gamma, gae_lambda=gae_lambda, ent_coef=ent_coef, clip_range=clip_range, learning_rate=learning_rate)
     return model.train, n_epochs * (n_envs * n_steps // batch_size)
+
+
+def sb3_a2c(env_id: str, n_envs: int, n_steps: int, ent_coef: float, learning_rate: float) -> tuple:
+    """SB3 A2C (``MlpPolicy``) after one rollout, with Adam (``use_rms_prop=False``)."""
+    from stable_baselines3 import A2C
+
+    model = on_policy(A2C, env_id, "MlpPolicy", n_envs, n_steps, ent_coef=ent_coef, learning_rate=learning_rate,
+        use_rms_prop=False)
+    return model.train, 1
 
 
 def sb3_dqn(batch_size: int, buffer_size: int) -> tuple[Callable, int]:

@@ -3,18 +3,21 @@
 The bare loop is the physical limit of the same work on the same machine:
 step the same B Gymnasium environments (gymnasium.make, resetting on
 termination or truncation) and run one batched forward pass of the same
-model plus action sampling per time step, with nothing else.
+model plus action sampling per time step, with nothing else. The two run
+one batch each in turn; the ratio is the median of the batch pairs'
+ratios (``_timing.paired_rates``).
 
-    python benchmarks/sampler_throughput.py [--seconds 3] [--B 1 8 32]
+    python benchmarks/sampler_throughput.py [--seconds 5] [--B 1 8 32]
 """
 import argparse
 import itertools
+from typing import Callable
 
 import gymnasium as gym
 import numpy as np
 import torch
 
-from _timing import steps_per_second
+from _timing import paired_rates
 from rlpyt.agents.pg.categorical import CategoricalPgAgent
 from rlpyt.envs.gym import make as gym_make
 from rlpyt.samplers.serial.sampler import SerialSampler
@@ -47,20 +50,21 @@ def bare_step(envs: list, obs: np.ndarray, actions: np.ndarray) -> None:
         obs[b] = o
 
 
-def bare_loop(B: int, model: torch.nn.Module, seconds: float) -> float:
-    """Steps per second of B raw Gymnasium envs with one batched forward per step."""
+def bare_loop(B: int, model: torch.nn.Module) -> Callable[[], None]:
+    """One batch of BATCH_T steps of B raw Gymnasium envs with one batched
+    forward pass per step."""
     envs, obs = bare_envs(ENV_ID, B)
     dummy = torch.zeros(B)
 
-    def rollout():
-        for _ in range(BATCH_T):
-            bare_step(envs, obs, bare_act(model, obs, dummy))
-    with torch.no_grad():
-        return steps_per_second(rollout, seconds, BATCH_T * B, warm_up=False)
+    def rollout() -> None:
+        with torch.no_grad():
+            for _ in range(BATCH_T):
+                bare_step(envs, obs, bare_act(model, obs, dummy))
+    return rollout
 
 
-def serial_sampler(B: int, seconds: float):
-    """Steps per second of SerialSampler.obtain_samples, and its agent's model."""
+def serial_sampler(B: int) -> tuple[Callable[[], object], torch.nn.Module, SerialSampler]:
+    """``(batch, model, sampler)``: ``batch()`` runs SerialSampler.obtain_samples once."""
     set_seed(0)
     sampler = SerialSampler(EnvCls=gym_make, env_kwargs=dict(id=ENV_ID), batch_T=BATCH_T, batch_B=B,
         max_decorrelation_steps=0)
@@ -68,30 +72,23 @@ def serial_sampler(B: int, seconds: float):
     sampler.initialize(agent, seed=0, bootstrap_value=True)
     agent.sample_mode(0)
     itrs = itertools.count()
-    rate = steps_per_second(lambda: sampler.obtain_samples(next(itrs)), seconds, BATCH_T * B)
-    sampler.shutdown()
-    return rate, agent.model
+    return (lambda: sampler.obtain_samples(next(itrs))), agent.model, sampler
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=3.0, help="measuring time per cell")
+    parser.add_argument("--seconds", type=float, default=5.0, help="sampler time per cell")
     parser.add_argument("--B", type=int, nargs="+", default=[1, 8, 32], help="numbers of environments")
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; medians are printed")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     print(f"SerialSampler on {ENV_ID}, batch_T={BATCH_T}, torch threads={args.threads}")
     print(f"{'B':>4} {'sampler steps/s':>16} {'bare loop steps/s':>18} {'ratio':>6}")
     for B in args.B:
-        rates, bares = [], []
-        for _ in range(args.rounds):
-            rate, model = serial_sampler(B, args.seconds)
-            model.eval()
-            rates.append(rate)
-            bares.append(bare_loop(B, model, args.seconds))
-        rate, bare = float(np.median(rates)), float(np.median(bares))
-        print(f"{B:>4} {rate:>16,.0f} {bare:>18,.0f} {rate / bare:>6.2f}")
+        batch, model, sampler = serial_sampler(B)
+        rate, bare, ratio = paired_rates(batch, bare_loop(B, model), args.seconds, BATCH_T * B)
+        sampler.shutdown()
+        print(f"{B:>4} {rate:>16,.0f} {bare:>18,.0f} {ratio:>6.2f}")
 
 
 if __name__ == "__main__":

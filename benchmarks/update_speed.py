@@ -4,6 +4,11 @@ on fixed tensors, and Stable-Baselines3's update where it has the algorithm.
 
 Families (one torch thread by default):
 
+- ``A2C-CartPole``: rl-zoo's CartPole settings (8 envs x 5 steps, one
+  gradient step per batch, ``ent_coef`` 0; separate 64x64 tanh policy and
+  value MLPs), with Adam in all three (SB3's ``use_rms_prop=False``: SB3
+  defaults to RMSprop) as our compiled whole step needs Adam; "bare"
+  includes the batch's discounted returns, which ours computes per update;
 - ``PPO-CartPole``: rl-zoo's CartPole settings (8 envs x 32 steps, one
   minibatch of 256, 20 epochs; separate 64x64 tanh policy and value MLPs);
 - ``PPO-Atari``: Pong frames (4x104x80), 8 envs x 32 steps, 4 minibatches
@@ -25,7 +30,8 @@ buffer (needs ``pip install stable-baselines3``; ``nan`` without it);
 batch for every update: what our update costs beyond the bare loop's.
 An update is one gradient step (of the critic, for SAC and TD3). Each
 variant runs about ``--round_seconds`` per round; rounds alternate between
-the variants so that all see the same machine load; medians are printed,
+the variants so that all see the same machine load; medians are printed
+(a ratio: the median of the rounds' ratios, both sides timed in one round),
 then one line per family for scripts:
 
     RESULT family=SAC ours=.. bare=.. sb3=.. compiled=..   (updates/s)
@@ -50,6 +56,7 @@ from rlpyt.agents.pg.categorical import CategoricalPgAgent
 from rlpyt.agents.qpg.sac_agent import SacAgent
 from rlpyt.agents.qpg.td3_agent import Td3Agent
 from rlpyt.algos.dqn.dqn import DQN
+from rlpyt.algos.pg.a2c import A2C
 from rlpyt.algos.pg.ppo import PPO
 from rlpyt.algos.qpg.sac import SAC
 from rlpyt.algos.qpg.td3 import TD3
@@ -58,8 +65,8 @@ from rlpyt.envs.gym import GymEnvWrapper, make as gym_make
 from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.seed import set_seed
 from _random_envs import random_box_env
-from _update_bare import bare_dqn, bare_ppo, bare_sac, bare_td3, nature_cnn_torso
-from _update_sb3 import sb3_dqn, sb3_ppo, sb3_qpg
+from _update_bare import bare_a2c, bare_dqn, bare_ppo, bare_sac, bare_td3, nature_cnn_torso
+from _update_sb3 import sb3_a2c, sb3_dqn, sb3_ppo, sb3_qpg
 
 NATURE_CNN = dict(channels=[32, 64, 64], kernel_sizes=[8, 4, 3], strides=[4, 2, 1], paddings=[0, 0, 0])
 ATARI_SHAPE, ATARI_ACTIONS = (4, 104, 80), 6
@@ -86,11 +93,14 @@ def sampled_algo(algo, agent, EnvCls, env_kwargs: dict, batch_T: int, batch_B: i
     return algo, batches
 
 
-def ppo_fn(make_agent: Callable, env: dict, batch_B: int, compile: bool, **ppo_kwargs) -> tuple:
-    """``(fn, updates per call, algo)``: ``fn`` runs ``PPO.optimize_agent`` on one fixed batch."""
-    algo = PPO(compile=compile, **ppo_kwargs)
-    algo, (samples,) = sampled_algo(algo, make_agent(), batch_T=32, batch_B=batch_B, n_batches=1, **env)
-    return (lambda: algo.optimize_agent(0, samples)), algo.epochs * algo.minibatches, algo
+def pg_fn(AlgoCls, make_agent: Callable, env: dict, batch_T: int, batch_B: int, compile: bool,
+        **algo_kwargs) -> tuple:
+    """``(fn, updates per call, algo)``: ``fn`` runs ``optimize_agent`` of
+    A2C or PPO on one fixed batch."""
+    algo = AlgoCls(compile=compile, **algo_kwargs)
+    algo, (samples,) = sampled_algo(algo, make_agent(), batch_T=batch_T, batch_B=batch_B, n_batches=1, **env)
+    updates = getattr(algo, "epochs", 1) * getattr(algo, "minibatches", 1)
+    return (lambda: algo.optimize_agent(0, samples)), updates, algo
 
 
 def replay_fn(algo, agent, env: dict, batch_T: int, batch_B: int, n_batches: int) -> tuple:
@@ -111,26 +121,29 @@ PONG = dict(EnvCls=AtariEnv, env_kwargs=dict(game="pong"))
 CHEETAH = dict(EnvCls=make_random_box_env, env_kwargs={})
 PPO_CARTPOLE = dict(discount=0.98, learning_rate=1e-3, gae_lambda=0.8, minibatches=1, epochs=20,
     entropy_loss_coeff=0.0, ratio_clip=0.2, value_loss_coeff=0.5, clip_grad_norm=0.5)
+A2C_CARTPOLE = dict(discount=0.99, learning_rate=7e-4, gae_lambda=1.0, entropy_loss_coeff=0.0,
+    value_loss_coeff=0.5, clip_grad_norm=0.5)
 PPO_ATARI = dict(discount=0.99, learning_rate=2.5e-4, gae_lambda=0.95, minibatches=4, epochs=4,
     entropy_loss_coeff=0.01, ratio_clip=0.1, value_loss_coeff=0.5, clip_grad_norm=0.5)
 
 
 def ours_builders() -> dict:
     """Family -> function(compile) -> ``(fn, updates per unit, algo)``; ``fn``
-    takes the number of units (PPO: whole optimize_agent calls)."""
+    takes the number of units (A2C and PPO: whole optimize_agent calls)."""
     def repeat(fn):
         return lambda n: [fn() for _ in range(n)]
 
-    def ppo(make_agent, env, batch_B, kwargs):
+    def pg(AlgoCls, make_agent, env, batch_T, batch_B, kwargs):
         def build(compile):
-            fn, per, algo = ppo_fn(make_agent, env, batch_B, compile, **kwargs)
+            fn, per, algo = pg_fn(AlgoCls, make_agent, env, batch_T, batch_B, compile, **kwargs)
             return repeat(fn), per, algo
         return build
 
     mlp256 = dict(hidden_sizes=[256, 256])
     return {
-        "PPO-CartPole": ppo(CategoricalPgAgent, CARTPOLE, 8, PPO_CARTPOLE),
-        "PPO-Atari": ppo(lambda: AtariFfAgent(model_kwargs=NATURE_CNN), PONG, 8, PPO_ATARI),
+        "A2C-CartPole": pg(A2C, CategoricalPgAgent, CARTPOLE, 5, 8, A2C_CARTPOLE),
+        "PPO-CartPole": pg(PPO, CategoricalPgAgent, CARTPOLE, 32, 8, PPO_CARTPOLE),
+        "PPO-Atari": pg(PPO, lambda: AtariFfAgent(model_kwargs=NATURE_CNN), PONG, 32, 8, PPO_ATARI),
         "DQN-Atari": lambda compile: replay_fn(DQN(batch_size=32, min_steps_learn=0, replay_size=4000,
             learning_rate=1e-4, target_update_interval=1000, compile=compile),
             AtariDqnAgent(model_kwargs=NATURE_CNN), PONG, batch_T=250, batch_B=4, n_batches=2),
@@ -145,6 +158,7 @@ def ours_builders() -> dict:
 def bare_builders() -> dict:
     """Family -> function() -> ``(fn, updates per unit)`` of the bare loops."""
     return {
+        "A2C-CartPole": lambda: bare_a2c(obs_size=4, n_actions=2, T=5, B=8, clip_grad_norm=0.5),
         "PPO-CartPole": lambda: bare_ppo(make_torso=None, obs_shape=(4,), n_actions=2, batch=256, minibatches=1,
             epochs=20, clip_grad_norm=0.5),
         "PPO-Atari": lambda: bare_ppo(make_torso=nature_cnn_torso, obs_shape=ATARI_SHAPE, n_actions=ATARI_ACTIONS,
@@ -158,6 +172,8 @@ def bare_builders() -> dict:
 def sb3_builders() -> dict:
     """Family -> function() -> ``(fn, updates per unit)`` of SB3's updates."""
     return {
+        "A2C-CartPole": lambda: sb3_a2c(env_id="CartPole-v1", n_envs=8, n_steps=5, ent_coef=0.0,
+            learning_rate=7e-4),
         "PPO-CartPole": lambda: sb3_ppo(env_id="CartPole-v1", policy="MlpPolicy", n_envs=8, n_steps=32,
             batch_size=256, n_epochs=20, gamma=0.98, gae_lambda=0.8, ent_coef=0.0, clip_range=0.2,
             learning_rate=1e-3),
@@ -220,7 +236,7 @@ def calibrate(fn: Callable, per_unit: int, round_seconds: float) -> int:
 
 
 def time_rounds(variants: dict, rounds: int, round_seconds: float) -> dict:
-    """Median updates/s of each variant over ``rounds`` alternating rounds."""
+    """Each variant's updates/s in each of ``rounds`` alternating rounds."""
     units = {name: calibrate(fn, per, round_seconds) for name, (fn, per, *_) in variants.items()}
     rates = {name: [] for name in variants}
     for _ in range(rounds):
@@ -228,7 +244,16 @@ def time_rounds(variants: dict, rounds: int, round_seconds: float) -> dict:
             start = time.perf_counter()
             fn(units[name])
             rates[name].append(units[name] * per / (time.perf_counter() - start))
-    return {name: statistics.median(r) for name, r in rates.items()}
+    return rates
+
+
+def ratio(rates: dict, name: str, over: str) -> float:
+    """The median over rounds of ``name``'s rate / ``over``'s in the same
+    round (nan where either is missing): both sides of each ratio ran in
+    one round, at one moment of this VM's drifting speed."""
+    if name not in rates or over not in rates:
+        return math.nan
+    return statistics.median(a / b for a, b in zip(rates[name], rates[over]))
 
 
 def family_variants(family: str, args) -> dict:
@@ -278,7 +303,7 @@ def fmt(x: float) -> str:
 
 def main() -> None:
     """Build every family's variants, time them in alternating rounds, print the table and RESULT lines."""
-    families = ["PPO-CartPole", "PPO-Atari", "DQN-Atari", "SAC", "TD3", "R2D1"]
+    families = ["A2C-CartPole", "PPO-CartPole", "PPO-Atari", "DQN-Atari", "SAC", "TD3", "R2D1"]
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--families", nargs="+", default=families, choices=families)
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (median)")
@@ -296,18 +321,22 @@ def main() -> None:
         torch.set_num_threads(args.threads)
         rates = time_rounds(variants, args.rounds, args.round_seconds)
         algo = variants.get("compiled", (None, None, None))[2]
-        rows.append((family, {k: rates.get(k, math.nan) for k in ("ours", "bare", "sb3", "compiled", "fixed")},
-            float(algo.compile_seconds or 0.0) if algo is not None else math.nan))
+        medians = {k: statistics.median(rates[k]) if k in rates else math.nan
+            for k in ("ours", "bare", "sb3", "compiled")}
+        ratios = {(a, b): ratio(rates, a, b) for a, b in (("ours", "bare"), ("fixed", "bare"), ("ours", "sb3"),
+            ("compiled", "bare"), ("compiled", "sb3"))}
+        rows.append((family, medians, ratios, float(algo.compile_seconds or 0.0) if algo is not None else math.nan))
         print(f"{family}: done", flush=True)
-    print(f"\nGradient updates/s, {args.threads} torch thread(s), median of {args.rounds} alternating rounds")
+    print(f"\nGradient updates/s, {args.threads} torch thread(s), median of {args.rounds} alternating rounds "
+        "(ratios: median of the rounds' ratios)")
     print("| family | ours | bare loop | ours / bare | ours without replay sampling / bare | SB3 | ours / SB3 | "
         "compiled | compiled / bare | compiled / SB3 | compile s |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for family, r, seconds in rows:
-        print(f"| {family} | {fmt(r['ours'])} | {fmt(r['bare'])} | {r['ours'] / r['bare']:.2f} | "
-            f"{r['fixed'] / r['bare']:.2f} | {fmt(r['sb3'])} | {r['ours'] / r['sb3']:.2f} | {fmt(r['compiled'])} | "
-            f"{r['compiled'] / r['bare']:.2f} | {r['compiled'] / r['sb3']:.2f} | {seconds:.1f} |")
-    for family, r, _ in rows:
+    for family, r, q, seconds in rows:
+        print(f"| {family} | {fmt(r['ours'])} | {fmt(r['bare'])} | {q['ours', 'bare']:.2f} | "
+            f"{q['fixed', 'bare']:.2f} | {fmt(r['sb3'])} | {q['ours', 'sb3']:.2f} | {fmt(r['compiled'])} | "
+            f"{q['compiled', 'bare']:.2f} | {q['compiled', 'sb3']:.2f} | {seconds:.1f} |")
+    for family, r, _, _ in rows:
         print(f"RESULT family={family} " + " ".join(f"{k}={r[k]:.1f}" for k in ("ours", "bare", "sb3", "compiled")))
 
 

@@ -6,18 +6,25 @@ from collections import namedtuple
 import torch
 
 from rlpyt.algos.pg.base import PolicyGradientAlgo
-from rlpyt.algos.utils import valid_from_done
+from rlpyt.utils.collections import namedarraytuple
 from rlpyt.utils.tensor import valid_mean
 
+LossInputs = namedarraytuple("LossInputs", ["agent_inputs", "action", "return_", "advantage", "valid",
+    "init_rnn_state", "reset"])
+"""The arguments of ``A2C.loss`` for every [T, B] step of a batch."""
 OptInfo = namedtuple("OptInfo", ["loss", "gradNorm", "entropy", "perplexity"])
 
 
 class A2C(PolicyGradientAlgo):
     """One gradient step per batch on the policy-gradient, value and entropy
-    losses; recurrent agents train on the whole [T, B] sequences."""
+    losses; recurrent agents train on the whole [T, B] sequences. The
+    returns and advantages are computed before the loss
+    (``step_loss_inputs``), so that with ``compile`` the loss, its
+    gradients and their clipping are one graph."""
 
     opt_info_fields = tuple(OptInfo._fields)
     compiled_methods = ("loss",)
+    whole_step_compiles = True
 
     def __init__(self, discount: float = 0.99, learning_rate: float = 0.001,
             value_loss_coeff: float = 0.5, entropy_loss_coeff: float = 0.01,
@@ -31,21 +38,20 @@ class A2C(PolicyGradientAlgo):
             normalize_advantage=normalize_advantage, compile=compile)
 
     def optimize_agent(self, itr: int, samples) -> OptInfo:
-        """One gradient step on the whole batch."""
-        (loss, entropy, perplexity), grad_norm = self.loss_step(samples)
-        self.update_obs_rms(samples, None if self.mid_batch_reset else valid_from_done(samples.env.done))
-        return OptInfo(loss=[loss.item()], gradNorm=[float(grad_norm)],
-            entropy=[entropy.item()], perplexity=[perplexity.item()])
+        """One gradient step on the whole batch; the diagnostics are copied
+        to the host at once."""
+        loss_inputs = LossInputs(**self.step_loss_inputs(samples))
+        (loss, entropy, perplexity), grad_norm = self.loss_step(*loss_inputs)
+        self.update_obs_rms(samples, loss_inputs.valid)
+        return OptInfo(*([x] for x in torch.stack([loss, grad_norm, entropy, perplexity]).tolist()))
 
-    def loss(self, samples):
-        """``(loss, entropy, perplexity)`` of the batch."""
-        rnn_inputs = self.rnn_state_inputs(samples) if self.agent.recurrent else ()
-        dist_info, value = self.agent_forward(self.agent_inputs(samples), *rnn_inputs)
-        return_, advantage, valid = self.process_returns(samples)
-        dist = self.agent.distribution
-        log_likelihood = dist.log_likelihood(samples.agent.action, dist_info)
+    def loss(self, agent_inputs, action, return_, advantage, valid, init_rnn_state=None, reset=None):
+        """``(loss, entropy, perplexity)`` of a batch of ``LossInputs``;
+        recurrent agents start from ``init_rnn_state`` and restart where
+        ``reset`` (see ``PolicyGradientAlgo.rnn_state_inputs``)."""
+        dist_info, value = self.agent_forward(agent_inputs, init_rnn_state, reset)
+        log_likelihood = self.agent.distribution.log_likelihood(action, dist_info)
         pi_loss = -valid_mean(log_likelihood * advantage, valid)
         value_loss = self.value_loss_coeff * 0.5 * valid_mean((return_ - value) ** 2, valid)
-        entropy = dist.mean_entropy(dist_info, valid)
-        loss = pi_loss + value_loss - self.entropy_loss_coeff * entropy
-        return loss, entropy.detach(), dist.mean_perplexity(dist_info, valid).detach()
+        loss, entropy, mean_entropy = self.entropy_bonus(pi_loss + value_loss, dist_info, valid)
+        return loss, mean_entropy.detach(), valid_mean(torch.exp(entropy.detach()), valid)

@@ -134,6 +134,31 @@ class PolicyGradientAlgo(RlAlgorithm):
             advantage = (advantage - mean) / (std + 1e-6)
         return return_, advantage, valid
 
+    def step_loss_inputs(self, samples) -> dict:
+        """The inputs that A2C's and PPO's losses read at every step of the
+        batch, by name: ``agent_inputs``, ``action``, ``return_``,
+        ``advantage``, ``valid`` (None when every step counts) and, for
+        recurrent agents, ``init_rnn_state`` and ``reset`` (else None). The
+        returns are computed here, outside the loss, so that a compiled
+        loss holds torch operations only."""
+        return_, advantage, valid = self.process_returns(samples)
+        init_rnn_state, reset = self.rnn_state_inputs(samples) if self.agent.recurrent else (None, None)
+        return dict(agent_inputs=self.agent_inputs(samples), action=samples.agent.action, return_=return_,
+            advantage=advantage, valid=valid, init_rnn_state=init_rnn_state, reset=reset)
+
+    def entropy_bonus(self, loss: torch.Tensor, dist_info, valid) -> tuple:
+        """``(loss, entropy, mean_entropy)``: ``loss`` minus
+        ``entropy_loss_coeff`` times the mean entropy of ``dist_info`` over
+        the valid samples, and the per-sample and mean entropies. With the
+        coefficient 0 the entropy is a diagnostic only and takes no
+        backward pass."""
+        entropy = self.agent.distribution.entropy(dist_info if self.entropy_loss_coeff
+            else buffer_method(dist_info, "detach"))
+        mean_entropy = valid_mean(entropy, valid)
+        if self.entropy_loss_coeff:
+            loss = loss - self.entropy_loss_coeff * mean_entropy
+        return loss, entropy, mean_entropy
+
     def loss_step(self, *inputs) -> tuple:
         """``RlAlgorithm.loss_step``, counted in ``update_counter``."""
         self.update_counter += 1

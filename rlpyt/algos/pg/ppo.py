@@ -6,7 +6,7 @@ from collections import namedtuple
 import torch
 
 from rlpyt.algos.pg.base import PolicyGradientAlgo
-from rlpyt.utils.buffer import buffer_func, buffer_method
+from rlpyt.utils.buffer import buffer_func
 from rlpyt.utils.checks import check_count, check_number
 from rlpyt.utils.collections import namedarraytuple
 from rlpyt.utils.tensor import valid_mean
@@ -106,17 +106,14 @@ class PPO(PolicyGradientAlgo):
         sequences and their rnn state inputs), and its valid mask (None when
         every step counts). The old policy's log-likelihoods are computed
         here once, not at every minibatch."""
-        return_, advantage, valid = self.process_returns(samples)
-        action = samples.agent.action
-        old_log_likelihood = self.agent.distribution.log_likelihood(action, samples.agent.agent_info.dist_info)
-        init_rnn_state, reset = self.rnn_state_inputs(samples) if self.agent.recurrent else (None, None)
-        loss_inputs = LossInputs(agent_inputs=self.agent_inputs(samples), action=action, return_=return_,
-            advantage=advantage, valid=valid, old_log_likelihood=old_log_likelihood,
-            init_rnn_state=init_rnn_state, reset=reset)
+        inputs = self.step_loss_inputs(samples)
+        old_log_likelihood = self.agent.distribution.log_likelihood(samples.agent.action,
+            samples.agent.agent_info.dist_info)
+        loss_inputs = LossInputs(**inputs, old_log_likelihood=old_log_likelihood)
         if not self.agent.recurrent:
             T, B = self.batch_spec
             loss_inputs = buffer_func(loss_inputs, lambda x: x.reshape((T * B,) + x.shape[2:]))
-        return loss_inputs, valid
+        return loss_inputs, inputs["valid"]
 
     def ratio_diagnostics(self, ratio: torch.Tensor, entropy: torch.Tensor, valid: torch.Tensor | None) -> tuple:
         """``(perplexity, clip_frac, approx_kl)`` of every gradient step
@@ -144,10 +141,6 @@ class PPO(PolicyGradientAlgo):
         clipped = torch.clamp(ratio, 1.0 - self.ratio_clip, 1.0 + self.ratio_clip)
         pi_loss = -valid_mean(torch.min(ratio * advantage, clipped * advantage), valid)
         value_loss = self.value_loss_coeff * 0.5 * valid_mean((value - return_) ** 2, valid)
-        entropy = dist.entropy(dist_info if self.entropy_loss_coeff else buffer_method(dist_info, "detach"))
-        mean_entropy = valid_mean(entropy, valid)
-        loss = pi_loss + value_loss
-        if self.entropy_loss_coeff:
-            loss = loss - self.entropy_loss_coeff * mean_entropy
+        loss, entropy, mean_entropy = self.entropy_bonus(pi_loss + value_loss, dist_info, valid)
         return (loss, mean_entropy.detach(), pi_loss.detach(), value_loss.detach(), ratio.detach(),
             entropy.detach())
