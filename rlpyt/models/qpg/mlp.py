@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from rlpyt.models.mlp import MlpModel
+from rlpyt.models.mlp import MlpModel, run_layers
 from rlpyt.utils.tensor import infer_leading_dims, restore_leading_dims
 
 
@@ -35,9 +35,9 @@ class _ObservationMlp(torch.nn.Module):
         return self._layers(x), lead_dim, T, B
 
     def _layers(self, x: torch.Tensor) -> torch.Tensor:
-        """The MLP on ``x``, calling its layers' Sequential directly (one
-        module call less per forward; ``MlpModel.forward`` adds nothing)."""
-        return self.mlp.model(x)
+        """The MLP on ``x``, running its layers directly (one module call
+        less per forward; ``MlpModel.forward`` adds nothing)."""
+        return run_layers(self.mlp.model, x)
 
     def _is_flat_batch(self, observation: torch.Tensor, extra: torch.Tensor | None) -> bool:
         """Whether the inputs are already the MLP's: float32 [B, features]
