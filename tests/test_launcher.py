@@ -12,7 +12,7 @@ import psutil
 import pytest
 
 from rlpyt.utils.launching.affinity import encode_affinity
-from rlpyt.utils.launching.exp_launcher import run_experiments
+from rlpyt.utils.launching.exp_launcher import _StopSignals, run_experiments
 from rlpyt.utils.launching.variant import VariantLevel, load_variant, make_variants
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -75,7 +75,7 @@ def test_sweep_fills_two_slots_and_reports_failure(data_dir, capsys):
 
 LAUNCH = textwrap.dedent("""
     import sys
-    from rlpyt.utils.launching.exp_launcher import run_experiments
+    from rlpyt.utils.launching.exp_launcher import _StopSignals, run_experiments
     variants = [dict(sleep=60, grandchild=True), dict(sleep=60, grandchild=True), dict(sleep=1)]
     run_experiments(sys.argv[1], sys.argv[2], "interrupted", 1, variants, ["a", "b", "c"])
 """)
@@ -113,6 +113,34 @@ def test_interrupt_stops_every_run(data_dir, sig):
         time.sleep(0.05)
     assert all(gone(pid) for pid in pids), "a run process outlived the launcher"
     assert not (exp_dir / "c" / "run_0").exists()
+
+
+def test_stop_signals_arriving_while_polling_runs_leave_the_runs_waitable():
+    """A stop signal is only recorded where it lands, so that it cannot leave
+    ``Popen.poll``'s wait lock held (waiting for that run would then block
+    forever); the launch loop raises KeyboardInterrupt between two polls."""
+    run = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    sender = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import os, signal, time
+        for _ in range(300):
+            time.sleep(0.002)
+            os.kill({os.getpid()}, signal.SIGINT)
+        """)])
+    try:
+        with pytest.raises(KeyboardInterrupt, match="signal 2"):  # raised on leaving the context
+            with _StopSignals() as stop_signals:
+                try:
+                    while sender.poll() is None:
+                        assert run.poll() is None
+                except KeyboardInterrupt:
+                    pytest.fail("a stop signal raised where it landed")
+                assert stop_signals.received == signal.SIGINT
+                assert not run._waitpid_lock.locked()
+        run.kill()
+        assert run.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        run.kill()
+        sender.kill()
 
 
 def test_gpu_per_run_gives_each_run_its_gpus_one_affinity_per_rank(data_dir):

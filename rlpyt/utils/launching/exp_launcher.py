@@ -185,7 +185,7 @@ def run_experiments(script: str, affinity_code: str, experiment_title: str,
         resume=resume, max_retries=max_retries)
     with _StopSignals() as stop_signals:
         try:
-            launch.drain(queue, len(queue), poll_interval_s)
+            launch.drain(queue, len(queue), poll_interval_s, stop_signals)
         except KeyboardInterrupt:
             stop_signals.ignore()
             stopped = launch.stop_all()
@@ -261,9 +261,13 @@ class _Launch:
         if not self.can_pin and any(s.pin for s in slots):
             warnings.warn("this OS cannot pin processes to CPUs; runs start unpinned", stacklevel=3)
 
-    def drain(self, queue: collections.deque, total: int, poll_interval_s: float) -> None:
-        """Start queued runs in free slots until the queue is empty and all ended."""
+    def drain(self, queue: collections.deque, total: int, poll_interval_s: float,
+            stop_signals: "_StopSignals") -> None:
+        """Start queued runs in free slots until the queue is empty and all
+        ended; raises KeyboardInterrupt, between two polls, once
+        ``stop_signals`` has received a stop signal."""
         while queue or any(self.running):
+            stop_signals.raise_if_received()
             for index, entry in enumerate(self.running):
                 if entry is not None and entry[0].poll() is not None:
                     record = self._finish(index, total)
@@ -357,29 +361,44 @@ def _signal_group(pgid: int, sig: int) -> None:
 
 
 class _StopSignals:
-    """While active, SIGINT and SIGTERM raise KeyboardInterrupt (in the main
-    thread; elsewhere signals stay as they are) until :meth:`ignore`."""
+    """While active, SIGINT and SIGTERM are recorded (in the main thread;
+    elsewhere signals stay as they are) until :meth:`ignore`, and
+    :meth:`raise_if_received` turns a recorded one into KeyboardInterrupt.
+
+    The handler only records: an exception raised from a signal handler
+    lands wherever the main thread is, and inside ``subprocess.Popen.poll``
+    it can leave the process's wait lock held, so that waiting for that run
+    while stopping it would block forever."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
     def __enter__(self) -> "_StopSignals":
         self.previous: dict[int, Any] = {}
+        self.received: int | None = None
         if threading.current_thread() is threading.main_thread():
-            self.previous = {sig: signal.signal(sig, self._raise) for sig in self.SIGNALS}
+            self.previous = {sig: signal.signal(sig, self._record) for sig in self.SIGNALS}
         return self
+
+    def raise_if_received(self) -> None:
+        """Raise KeyboardInterrupt if a stop signal has arrived."""
+        if self.received is not None:
+            raise KeyboardInterrupt(f"signal {self.received}")
 
     def ignore(self) -> None:
         """Ignore further stop signals, so that stopping the runs is not cut short."""
         for sig in self.previous:
             signal.signal(sig, signal.SIG_IGN)
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        """Restore the handlers; a stop signal that arrived after the last
+        check raises KeyboardInterrupt here, so that it is not lost."""
         for sig, handler in self.previous.items():
             signal.signal(sig, handler)
+        if exc_type is None:
+            self.raise_if_received()
 
-    @staticmethod
-    def _raise(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
+    def _record(self, signum: int, frame: Any) -> None:
+        self.received = signum
 
 
 def _print_summary(summary: SweepSummary) -> None:
