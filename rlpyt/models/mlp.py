@@ -20,10 +20,11 @@ def run_layers(layers: torch.nn.Sequential, input: torch.Tensor) -> torch.Tensor
     """``layers(input)``, calling each layer's ``forward`` directly when
     calling the layers would do nothing else (no module hook, global or on
     ``layers`` or a layer, no ``compile()``d layer, no JIT tracing). A
-    module call costs about a microsecond of Python, which on the few rows
-    of a sampler step is a tenth of a small MLP's forward pass
-    (benchmarks/sampler_throughput.py). Where PyTorch lacks the global
-    hook check this relies on, the layers are called as usual."""
+    module call costs about a microsecond of Python, a large share of a
+    small MLP's forward pass on the few rows of a sampler step
+    (benchmarks/sampler_breakdown.py times the agent's step). Where PyTorch
+    lacks the global hook check this relies on, the layers are called as
+    usual."""
     modules = layers._modules.values()
     if (_has_any_global_hook() or torch._C._get_tracing_state() or not _plain(layers)
             or not all(map(_plain, modules))):

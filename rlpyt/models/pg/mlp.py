@@ -74,5 +74,5 @@ class GaussianPgMlpModel(_PgMlpBase):
 
     def log_std_rows(self, n: int) -> torch.Tensor:
         """``log_std`` for ``n`` rows, as a copy (a view would require grad
-        under no_grad); expanded then copied, a third of ``repeat``'s cost."""
+        under no_grad), expanded then copied: fewer operations than ``repeat``."""
         return self.log_std.expand(n, -1).clone()
