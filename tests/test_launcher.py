@@ -75,7 +75,7 @@ def test_sweep_fills_two_slots_and_reports_failure(data_dir, capsys):
 
 LAUNCH = textwrap.dedent("""
     import sys
-    from rlpyt.utils.launching.exp_launcher import _StopSignals, run_experiments
+    from rlpyt.utils.launching.exp_launcher import run_experiments
     variants = [dict(sleep=60, grandchild=True), dict(sleep=60, grandchild=True), dict(sleep=1)]
     run_experiments(sys.argv[1], sys.argv[2], "interrupted", 1, variants, ["a", "b", "c"])
 """)

@@ -5,8 +5,9 @@ uniforms with ``rand_like``; agents' ``step`` skips the grad-mode context when
 gradients are already off; collectors run batches under ``torch.no_grad``;
 MLPs run their layers' ``forward`` directly where calling the layers would
 do nothing more (``run_layers``); Gaussian models copy log_std by
-``expand`` and ``clone``. The references here are the plain formulations, and a seeded CartPole run's
-actions, dones and trajectory lengths as the code before these paths gave them.
+``expand`` and ``clone``. The references here are the plain formulations,
+and a seeded CartPole run's actions, dones and trajectory lengths as the
+code before these paths gave them.
 """
 import numpy as np
 import pytest
