@@ -50,23 +50,38 @@ def training_loop(sampler, agent, algo) -> Callable[[int], None]:
     return run
 
 
+def interleaved_times(fns: dict, seconds: float) -> dict:
+    """Seconds per call of every function in ``fns`` (name -> function),
+    called in turn, one call each per round, until the first has run about
+    ``seconds`` (after one untimed call of each): name -> list of the
+    rounds' times, so that ``times[a][i]`` and ``times[b][i]`` were taken
+    within one round, the same moment of machine load (this VM's speed
+    drifts by up to 2x within minutes, which rounds of seconds per side turn
+    into ratios spread by +-0.05)."""
+    for fn in fns.values():
+        fn()
+    times = {name: [] for name in fns}
+    first = times[next(iter(fns))]
+    while sum(first) < seconds:
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def round_ratio(times: dict, name: str, over: str) -> float:
+    """The median over rounds of ``name``'s speed over ``over``'s (of
+    ``interleaved_times``' output): both sides of each ratio ran in one round."""
+    return statistics.median(o / n for n, o in zip(times[name], times[over]))
+
+
 def paired_rates(ours: Callable[[], object], bare: Callable[[], object], seconds: float,
         steps_per_call: int) -> tuple[float, float, float]:
     """``(ours steps/s, bare steps/s, ratio)`` of ``ours()`` and ``bare()``
-    called in turn, one call each per round, until ``ours`` has run about
-    ``seconds`` (after one untimed call of each). The rates are medians
-    over the calls and the ratio is the median of the rounds' ratios: both
-    sides of each ratio ran within one round, the same moment of machine
-    load (this VM's speed drifts by up to 2x within minutes, which rounds of
-    seconds per side turn into ratios spread by +-0.05)."""
-    ours()
-    bare()
-    ours_times, bare_times = [], []
-    while sum(ours_times) < seconds:
-        for fn, times in ((ours, ours_times), (bare, bare_times)):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-    ratio = statistics.median(b / o for o, b in zip(ours_times, bare_times))
-    return (steps_per_call / statistics.median(ours_times), steps_per_call / statistics.median(bare_times),
-        ratio)
+    called in turn (``interleaved_times``) until ``ours`` has run about
+    ``seconds``. The rates are medians over the calls and the ratio is the
+    median of the rounds' ratios (``round_ratio``)."""
+    times = interleaved_times(dict(ours=ours, bare=bare), seconds)
+    return (steps_per_call / statistics.median(times["ours"]),
+        steps_per_call / statistics.median(times["bare"]), round_ratio(times, "ours", "bare"))

@@ -3,21 +3,27 @@
 The bare loop is the physical limit of the same work on the same machine:
 step the same B Gymnasium environments (gymnasium.make, resetting on
 termination or truncation) and run one batched forward pass of the same
-model plus action sampling per time step, with nothing else. The two run
-one batch each in turn; the ratio is the median of the batch pairs'
-ratios (``_timing.paired_rates``).
+model plus action sampling per time step, with nothing else. Two more bare
+loops measure what a training sampler cannot leave out: "keeping samples"
+also writes each step's observation, action, reward, done and the policy's
+probabilities and value into [T, B] arrays, as a training batch needs;
+"through rlpyt's Env" does that while stepping rlpyt's Gym wrapper (one
+``EnvStep`` per environment step, rlpyt's environment interface) instead of
+the raw Gymnasium environment. All run one batch each in turn; a ratio is
+the median of the rounds' ratios (``_timing.interleaved_times``).
 
     python benchmarks/sampler_throughput.py [--seconds 5] [--B 1 8 32]
 """
 import argparse
 import itertools
+import statistics
 from typing import Callable
 
 import gymnasium as gym
 import numpy as np
 import torch
 
-from _timing import paired_rates
+from _timing import interleaved_times, round_ratio
 from rlpyt.agents.pg.categorical import CategoricalPgAgent
 from rlpyt.envs.gym import make as gym_make
 from rlpyt.samplers.serial.sampler import SerialSampler
@@ -63,6 +69,51 @@ def bare_loop(B: int, model: torch.nn.Module) -> Callable[[], None]:
     return rollout
 
 
+def kept_loop(B: int, model: torch.nn.Module, env_api: bool) -> Callable[[], None]:
+    """One batch of the bare loop that also keeps the samples: each step's
+    observation, action, reward, done and the policy's probabilities and
+    value written into [BATCH_T, B] arrays. With ``env_api`` the
+    environments are rlpyt's Gym wrappers (``gym_make``, an ``EnvStep`` per
+    step) instead of raw Gymnasium envs."""
+    if env_api:
+        envs = [gym_make(id=ENV_ID) for _ in range(B)]
+        obs = np.stack([env.reset(seed=i) for i, env in enumerate(envs)])
+
+        def env_step(env, a) -> tuple:
+            o, r, d, _info = env.step(a)
+            return (env.reset() if d else o), r, d
+    else:
+        envs, obs = bare_envs(ENV_ID, B)
+
+        def env_step(env, a) -> tuple:
+            o, r, term, trunc, _info = env.step(int(a))
+            d = term or trunc
+            return (env.reset()[0] if d else o), r, d
+    observation = np.zeros((BATCH_T, *obs.shape), obs.dtype)
+    action, reward = np.zeros((BATCH_T, B), np.int64), np.zeros((BATCH_T, B), np.float32)
+    done = np.zeros((BATCH_T, B), bool)
+    dummy = torch.zeros(B)
+    with torch.no_grad():
+        pi, v = model(torch.from_numpy(obs), dummy, dummy)
+    prob, value = torch.zeros(BATCH_T, *pi.shape), torch.zeros(BATCH_T, *v.shape)
+
+    def rollout() -> None:
+        with torch.no_grad():
+            for t in range(BATCH_T):
+                observation[t] = obs
+                pi, v = model(torch.from_numpy(obs), dummy, dummy)
+                actions = torch.multinomial(pi, 1).squeeze(-1).numpy()
+                action[t] = actions
+                prob[t].copy_(pi)
+                value[t].copy_(v)
+                steps = [env_step(env, a) for env, a in zip(envs, actions)]
+                for b, (o, _r, _d) in enumerate(steps):
+                    obs[b] = o
+                reward[t] = [r for _o, r, _d in steps]
+                done[t] = [d for _o, _r, d in steps]
+    return rollout
+
+
 def serial_sampler(B: int) -> tuple[Callable[[], object], torch.nn.Module, SerialSampler]:
     """``(batch, model, sampler)``: ``batch()`` runs SerialSampler.obtain_samples once."""
     set_seed(0)
@@ -82,14 +133,19 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    print(f"SerialSampler on {ENV_ID}, batch_T={BATCH_T}, torch threads={args.threads}")
-    print(f"{'B':>4} {'sampler steps/s':>16} {'bare loop steps/s':>18} {'ratio':>6}")
+    print(f"SerialSampler on {ENV_ID}, batch_T={BATCH_T}, torch threads={args.threads}; "
+        "ratio: the sampler's speed over each bare loop's")
+    print(f"{'B':>4} {'sampler steps/s':>16} {'bare loop':>10} {'ratio':>6} {'bare keeping samples':>21} "
+        f"{'ratio':>6} {'through rlpyt Env':>18} {'ratio':>6}")
     for B in args.B:
         batch, model, sampler = serial_sampler(B)
-        rate, bare, ratio = paired_rates(batch, bare_loop(B, model), args.seconds, BATCH_T * B)
+        times = interleaved_times(dict(ours=batch, bare=bare_loop(B, model),
+            kept=kept_loop(B, model, env_api=False), env=kept_loop(B, model, env_api=True)), args.seconds)
         sampler.shutdown()
-        print(f"{B:>4} {rate:>16,.0f} {bare:>18,.0f} {ratio:>6.2f}")
-
+        rate = {name: BATCH_T * B / statistics.median(t) for name, t in times.items()}
+        ratio = {name: round_ratio(times, "ours", name) for name in times}
+        print(f"{B:>4} {rate['ours']:>16,.0f} {rate['bare']:>10,.0f} {ratio['bare']:>6.2f} "
+            f"{rate['kept']:>21,.0f} {ratio['kept']:>6.2f} {rate['env']:>18,.0f} {ratio['env']:>6.2f}")
 
 if __name__ == "__main__":
     main()
