@@ -147,5 +147,6 @@ def main() -> None:
         print(f"{B:>4} {rate['ours']:>16,.0f} {rate['bare']:>10,.0f} {ratio['bare']:>6.2f} "
             f"{rate['kept']:>21,.0f} {ratio['kept']:>6.2f} {rate['env']:>18,.0f} {ratio['env']:>6.2f}")
 
+
 if __name__ == "__main__":
     main()
